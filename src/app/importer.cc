@@ -1,0 +1,109 @@
+#include "app/importer.h"
+
+#include <filesystem>
+#include <fstream>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace opennos {
+namespace {
+
+// A partial format lacks associations and some framework fields: keep the stored ones.
+Status KeepWhatPartialFormatLacks(Store& store, FrameworkDoc& doc) {
+  auto stored = store.LoadFramework(doc.framework.uuid);
+  if (!stored.ok()) {
+    return stored.status().code() == Status::Code::kNotFound ? Status::Ok() : stored.status();
+  }
+  Framework& f = doc.framework;
+  const Framework& old = stored->framework;
+  f.language = old.language;
+  f.licence = old.licence;
+  f.previous_edition = old.previous_edition;
+  f.translation_note = old.translation_note;
+  f.extra = old.extra;
+  doc.associations = std::move(stored->associations);
+  std::unordered_map<std::string, const Item*> old_items;
+  for (const Item& item : stored->items) old_items[item.uuid] = &item;
+  for (Item& item : doc.items) {
+    auto it = old_items.find(item.uuid);
+    if (it != old_items.end()) item.extra = it->second->extra;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return Status::Io(path + ": " + ec.message());
+  if (size > kMaxImportFileBytes) {
+    return Status::Invalid(path + ": the file is " + std::to_string(size) +
+                           " bytes; the largest accepted is " +
+                           std::to_string(kMaxImportFileBytes));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Io(path + ": cannot open the file");
+  std::string content(size, '\0');
+  in.read(content.data(), static_cast<std::streamsize>(size));
+  if (static_cast<std::uintmax_t>(in.gcount()) != size) {
+    return Status::Io(path + ": the file changed while it was read");
+  }
+  return content;
+}
+
+Result<SaveReport> ImportDocs(Store& store, std::vector<FrameworkDoc> docs,
+                              const std::vector<FileFormat>& formats,
+                              const std::vector<std::string>& sources,
+                              const ImportOptions& options) {
+  std::unordered_set<std::string> seen;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    const Framework& f = docs[i].framework;
+    const std::string name = f.code + "@" + f.edition;
+    if (!seen.insert(f.uuid).second || !seen.insert(name).second) {
+      return Status::Invalid(sources[i] + ": framework " + name + " is given twice in one import");
+    }
+    // The store refuses this too; checking first lets the message name the file.
+    auto same_name = ResolveFramework(store, name);
+    if (same_name.ok() && *same_name != f.uuid) {
+      return Status::Conflict(sources[i] + ": framework " + name + " (" + f.uuid +
+                              ") clashes with a different framework with the same code and "
+                              "edition already in the store (" + *same_name + ")");
+    }
+    if (IsPartialFormat(formats[i])) {
+      if (Status s = KeepWhatPartialFormatLacks(store, docs[i]); !s.ok()) return s;
+    }
+  }
+  return store.SaveFrameworks(docs, options.who, options.progress, options.progress_context);
+}
+
+Result<SaveReport> ImportFiles(Store& store, const std::vector<std::string>& paths,
+                               const ImportOptions& options) {
+  std::vector<FrameworkDoc> docs;
+  std::vector<FileFormat> formats;
+  std::vector<std::string> sources;
+  for (const std::string& path : paths) {
+    auto content = ReadWholeFile(path);
+    if (!content.ok()) return content.status();
+    const FileFormat format =
+        options.format == FileFormat::kAuto ? DetectFormat(*content) : options.format;
+    auto read = ReadFrameworkFile(*content, path, format);
+    if (!read.ok()) return read.status();
+    for (auto& doc : *read) {
+      docs.push_back(std::move(doc));
+      formats.push_back(format);
+      sources.push_back(path);
+    }
+  }
+  return ImportDocs(store, std::move(docs), formats, sources, options);
+}
+
+Result<std::string> ExportFramework(Store& store, std::string_view name, FileFormat format) {
+  auto uuid = ResolveFramework(store, name);
+  if (!uuid.ok()) return uuid.status();
+  auto doc = store.LoadFramework(*uuid);
+  if (!doc.ok()) return doc.status();
+  return WriteFrameworkFile(*doc, format == FileFormat::kAuto ? FileFormat::kNative : format);
+}
+
+}  // namespace opennos

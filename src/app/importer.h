@@ -1,0 +1,41 @@
+#pragma once
+// Imports and exports whole frameworks between files and a Store.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "app/formats.h"
+#include "storage/store.h"
+
+namespace opennos {
+
+// The largest file an import reads, in bytes.
+inline constexpr std::uintmax_t kMaxImportFileBytes = std::uintmax_t{2} << 30;
+
+struct ImportOptions {
+  FileFormat format = FileFormat::kAuto;  // kAuto: recognise each file from its content
+  ChangeContext who;
+  ProgressFn progress = nullptr;  // called as items are written
+  void* progress_context = nullptr;
+};
+
+// Reads every file, checks every framework, then writes them all in one transaction: either
+// every file is imported or nothing changes. Errors name the file and the place in it.
+Result<SaveReport> ImportFiles(Store& store, const std::vector<std::string>& paths,
+                               const ImportOptions& options);
+
+// Imports frameworks already read, all or nothing. formats[i] and sources[i] (a file name for
+// messages) belong to docs[i].
+Result<SaveReport> ImportDocs(Store& store, std::vector<FrameworkDoc> docs,
+                              const std::vector<FileFormat>& formats,
+                              const std::vector<std::string>& sources,
+                              const ImportOptions& options);
+
+// Writes the framework `name` (UUID, CODE or CODE@EDITION) in `format`.
+Result<std::string> ExportFramework(Store& store, std::string_view name, FileFormat format);
+
+// Reads a whole file into memory; refuses files over kMaxImportFileBytes.
+Result<std::string> ReadWholeFile(const std::string& path);
+
+}  // namespace opennos

@@ -1,0 +1,215 @@
+#include "cli/commands.h"
+
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "app/demo.h"
+#include "app/importer.h"
+#include "core/uuid.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace opennos::cli {
+namespace {
+
+int Fail(const Status& s) {
+  std::cerr << "opennos: " << s.message() << "\n";
+  return 1;
+}
+
+Result<std::unique_ptr<Store>> OpenStore(const Globals& g) {
+  auto store = OpenSqliteStore(g.DatabasePath(), false);
+  if (!store.ok() && store.status().code() == Status::Code::kNotFound) {
+    return Status::NotFound("no OpenNOS data in " + g.data_dir +
+                            " (run `opennos --data " + g.data_dir + " init` first)");
+  }
+  return store;
+}
+
+void PrintReport(const SaveReport& r) {
+  std::cout << "frameworks: " << r.frameworks_created << " created, " << r.frameworks_updated
+            << " updated, " << r.frameworks_unchanged << " unchanged; items: " << r.items_added
+            << " added, " << r.items_changed << " changed, " << r.items_removed
+            << " removed; associations: " << r.associations_added << " added, "
+            << r.associations_changed << " changed, " << r.associations_removed << " removed\n";
+}
+
+void PrintProgress(std::int64_t items, void*) {
+  std::cerr << "opennos: " << items << " items written\n" << std::flush;
+}
+
+void Section(const std::vector<const Item*>& items, ItemType type, const char* heading) {
+  bool first = true;
+  for (const Item* item : items) {
+    if (item->type != type) continue;
+    if (first) std::cout << "\n" << heading << "\n";
+    first = false;
+    std::cout << "  " << item->code << "  ";
+    if (!item->title.empty()) std::cout << item->title << ": ";
+    std::cout << item->text << "\n";
+  }
+}
+
+}  // namespace
+
+int Init(const Globals& g) {
+  std::error_code ec;
+  std::filesystem::create_directories(g.data_dir, ec);
+  if (ec) return Fail(Status::Io(g.data_dir + ": " + ec.message()));
+  const bool existed = std::filesystem::exists(g.DatabasePath());
+  auto store = OpenSqliteStore(g.DatabasePath(), true);
+  if (!store.ok()) return Fail(store.status());
+  std::cout << (existed ? "already initialised: " : "initialised: ") << g.data_dir << "\n";
+  return 0;
+}
+
+int Demo(const Globals& g) {
+  auto store = OpenStore(g);
+  if (!store.ok()) return Fail(store.status());
+  auto report = LoadDemo(**store);
+  if (!report.ok()) return Fail(report.status());
+  PrintReport(*report);
+  return 0;
+}
+
+int Import(const Globals& g, const std::vector<std::string>& files, const std::string& format,
+           const std::string& author, const std::string& reason, bool progress) {
+  auto parsed = ParseFileFormat(format);
+  if (!parsed.ok()) return Fail(parsed.status());
+  auto store = OpenStore(g);
+  if (!store.ok()) return Fail(store.status());
+  ImportOptions options;
+  options.format = *parsed;
+  options.who = {author, reason.empty() ? "import" : reason};
+  if (progress) options.progress = PrintProgress;
+  auto report = ImportFiles(**store, files, options);
+  if (!report.ok()) return Fail(report.status());
+  PrintReport(*report);
+  return 0;
+}
+
+int Export(const Globals& g, const std::string& name, const std::string& format,
+           const std::string& output) {
+  auto parsed = ParseFileFormat(format);
+  if (!parsed.ok()) return Fail(parsed.status());
+  auto store = OpenStore(g);
+  if (!store.ok()) return Fail(store.status());
+  auto text = ExportFramework(**store, name, *parsed);
+  if (!text.ok()) return Fail(text.status());
+  if (output.empty() || output == "-") {
+    std::cout << *text << std::flush;
+    return std::cout ? 0 : Fail(Status::Io("cannot write to standard output"));
+  }
+  // Write beside the target and rename, so a failure never leaves half a file.
+  const std::string temp = output + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << *text;
+    out.close();
+    if (!out) return Fail(Status::Io(output + ": cannot write the file"));
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, output, ec);
+  if (ec) return Fail(Status::Io(output + ": " + ec.message()));
+  return 0;
+}
+
+int List(const Globals& g, bool json) {
+  auto store = OpenStore(g);
+  if (!store.ok()) return Fail(store.status());
+  auto list = (*store)->ListFrameworks();
+  if (!list.ok()) return Fail(list.status());
+  if (json) {
+    boost::json::array frameworks;
+    for (const auto& s : *list) {
+      const Framework& f = s.framework;
+      frameworks.push_back(boost::json::object{{"uuid", f.uuid},
+                                               {"code", f.code},
+                                               {"edition", f.edition},
+                                               {"title", f.title},
+                                               {"status", FrameworkStatusName(f.status)},
+                                               {"units", s.units},
+                                               {"statements", s.statements}});
+    }
+    std::cout << boost::json::serialize(boost::json::object{{"frameworks", frameworks}})
+              << "\n";
+    return 0;
+  }
+  if (list->empty()) {
+    std::cout << "no frameworks yet (try `opennos demo` or `opennos import FILE`)\n";
+    return 0;
+  }
+  std::printf("%-10s %-8s %-36s %6s %10s  %s\n", "CODE", "EDITION", "UUID", "UNITS",
+              "STATEMENTS", "TITLE");
+  for (const auto& s : *list) {
+    const Framework& f = s.framework;
+    std::printf("%-10s %-8s %-36s %6lld %10lld  %s\n", f.code.c_str(), f.edition.c_str(),
+                f.uuid.c_str(), static_cast<long long>(s.units),
+                static_cast<long long>(s.statements), f.title.c_str());
+  }
+  return 0;
+}
+
+int Show(const Globals& g, const std::string& key) {
+  auto store = OpenStore(g);
+  if (!store.ok()) return Fail(store.status());
+  Item unit;
+  std::vector<Item> other_versions;
+  if (auto uuid = CanonicalUuid(key)) {
+    auto item = (*store)->GetItem(*uuid);
+    if (!item.ok()) return Fail(item.status());
+    unit = std::move(*item);
+  } else {
+    auto units = (*store)->FindUnitsByUrn(key);
+    if (!units.ok()) return Fail(units.status());
+    if (units->empty()) return Fail(Status::NotFound("no unit with the URN \"" + key + "\""));
+    unit = units->front();
+    other_versions.assign(units->begin() + 1, units->end());
+  }
+  auto doc = (*store)->LoadFramework(unit.framework_uuid);
+  if (!doc.ok()) return Fail(doc.status());
+  const Framework& f = doc->framework;
+  std::vector<const Item*> children;
+  for (const Item& item : doc->items) {
+    if (item.parent_uuid == unit.uuid) children.push_back(&item);
+  }
+  const UnitFields& u = unit.unit;
+  std::cout << (unit.unit.urn.empty() ? unit.code : unit.unit.urn) << "  " << unit.title << "\n";
+  std::cout << "Type: " << ItemTypeLabel(unit.type) << "   Code: " << unit.code
+            << "   Suite: " << f.title << " (" << f.code << "@" << f.edition << ")\n";
+  if (u.version) std::cout << "Version: " << u.version << "   ";
+  if (!u.validity.empty()) std::cout << "Validity: " << u.validity << "   ";
+  if (!u.category.empty()) std::cout << "Category: " << u.category << "   ";
+  if (!u.approved.empty()) std::cout << "Approved: " << u.approved << "   ";
+  if (!u.review.empty()) std::cout << "Review: " << u.review;
+  std::cout << "\n";
+  if (!u.developed_by.empty()) std::cout << "Developed by: " << u.developed_by << "\n";
+  if (!unit.text.empty() && unit.text != unit.title) std::cout << "\n" << unit.text << "\n";
+  if (!u.overview.empty()) std::cout << "\nOverview\n  " << u.overview << "\n";
+  Section(children, ItemType::kPerformanceCriterion, "Performance criteria");
+  Section(children, ItemType::kKnowledge, "Knowledge and understanding");
+  Section(children, ItemType::kBehaviour, "Behaviours");
+  Section(children, ItemType::kSkill, "Skills");
+  Section(children, ItemType::kScope, "Scope/range");
+  Section(children, ItemType::kGlossaryTerm, "Glossary");
+  Section(children, ItemType::kStatement, "Statements");
+  const auto join = [](const std::vector<std::string>& list) {
+    std::string out;
+    for (const auto& s : list) out += (out.empty() ? "" : ", ") + s;
+    return out;
+  };
+  if (!u.keywords.empty()) std::cout << "\nKeywords: " << join(u.keywords) << "\n";
+  if (!u.occupations.empty()) std::cout << "Occupations (SOC 2020): " << join(u.occupations) << "\n";
+  for (const Item& other : other_versions) {
+    auto of = (*store)->GetFramework(other.framework_uuid);
+    if (!of.ok()) return Fail(of.status());
+    std::cout << "Also in " << of->code << "@" << of->edition << " (version "
+              << other.unit.version << ", " << other.uuid << ")\n";
+  }
+  return 0;
+}
+
+}  // namespace opennos::cli

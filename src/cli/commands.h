@@ -1,0 +1,24 @@
+#pragma once
+// The CLI's commands. Each returns the process exit code: 0 done, 1 failed (a line on stderr
+// says what and where), 2 wrong usage.
+
+#include <string>
+#include <vector>
+
+namespace opennos::cli {
+
+struct Globals {
+  std::string data_dir;  // --data, $OPENNOS_DATA or ./var
+  std::string DatabasePath() const { return data_dir + "/opennos.db"; }
+};
+
+int Init(const Globals& g);
+int Demo(const Globals& g);
+int Import(const Globals& g, const std::vector<std::string>& files, const std::string& format,
+           const std::string& author, const std::string& reason, bool progress);
+int Export(const Globals& g, const std::string& name, const std::string& format,
+           const std::string& output);
+int List(const Globals& g, bool json);
+int Show(const Globals& g, const std::string& key);
+
+}  // namespace opennos::cli

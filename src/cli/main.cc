@@ -1,0 +1,85 @@
+// opennos: the command-line interface. Parses arguments and hands each command to
+// cli/commands.cc; every failure is reported there, once.
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/commands.h"
+
+namespace {
+
+std::string DefaultDataDir() {
+  const char* env = std::getenv("OPENNOS_DATA");
+  return env != nullptr && *env != '\0' ? env : "./var";
+}
+
+std::string DefaultAuthor() {
+  for (const char* var : {"OPENNOS_USER", "USER", "LOGNAME"}) {
+    const char* v = std::getenv(var);
+    if (v != nullptr && *v != '\0') return v;
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using opennos::cli::Globals;
+  CLI::App app{
+      "OpenNOS: publish, search, author and analyse occupational competence standards.\n"
+      "Data lives in a data directory (--data, default $OPENNOS_DATA or ./var)."};
+  app.require_subcommand(1);
+  Globals g{DefaultDataDir()};
+  app.add_option("--data", g.data_dir, "data directory")->capture_default_str();
+
+  auto* init = app.add_subcommand("init", "Create an empty data directory (idempotent)");
+
+  auto* demo = app.add_subcommand("demo", "Load the demo suites (idempotent)");
+
+  std::vector<std::string> files;
+  std::string format = "auto", author = DefaultAuthor(), reason;
+  bool progress = false;
+  auto* import = app.add_subcommand(
+      "import", "Import framework files, all or nothing (native JSON or the OpenNOS CSV layout)");
+  import->add_option("FILE", files, "files to import")->required()->check(CLI::ExistingFile);
+  import->add_option("--format", format, "auto (from the content), native or csv")
+      ->capture_default_str();
+  import->add_option("--as", author, "who makes this change (recorded in each revision)")
+      ->capture_default_str();
+  import->add_option("--why", reason, "why (recorded in each revision)");
+  import->add_flag("--progress", progress, "report progress on stderr");
+
+  std::string name, output, export_format = "native";
+  auto* exp = app.add_subcommand("export", "Export a framework (CODE, CODE@EDITION or UUID)");
+  exp->add_option("FRAMEWORK", name, "CODE, CODE@EDITION or UUID")->required();
+  exp->add_option("--format", export_format, "native or csv")->capture_default_str();
+  exp->add_option("-o,--output", output, "file to write (default: standard output)");
+
+  bool json = false;
+  auto* list = app.add_subcommand("list", "List frameworks with unit and statement counts");
+  list->add_flag("--json", json, "print JSON");
+
+  std::string key;
+  auto* show = app.add_subcommand("show", "Show one unit, readable (URN or UUID)");
+  show->add_option("KEY", key, "a unit's URN (any case) or an item's UUID")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  try {
+    if (*init) return opennos::cli::Init(g);
+    if (*demo) return opennos::cli::Demo(g);
+    if (*import) return opennos::cli::Import(g, files, format, author, reason, progress);
+    if (*exp) return opennos::cli::Export(g, name, export_format, output);
+    if (*list) return opennos::cli::List(g, json);
+    if (*show) return opennos::cli::Show(g, key);
+  } catch (const std::exception& e) {
+    std::cerr << "opennos: internal error: " << e.what() << "\n";
+    return 1;
+  }
+  return 2;
+}

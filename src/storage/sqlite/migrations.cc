@@ -1,0 +1,132 @@
+#include "storage/sqlite/migrations.h"
+
+#include <string>
+#include <vector>
+
+namespace opennos::sqlite {
+namespace {
+
+struct Migration {
+  int version;
+  const char* description;
+  const char* sql;
+};
+
+// Append only: a migration, once released, is never edited.
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations{
+      {1, "frameworks, items, associations, revisions, change log", R"sql(
+CREATE TABLE frameworks (
+  uuid TEXT PRIMARY KEY,
+  code TEXT NOT NULL,
+  edition TEXT NOT NULL,
+  title TEXT NOT NULL,
+  status TEXT NOT NULL,
+  publisher TEXT, key_purpose TEXT, description TEXT, language TEXT, licence TEXT,
+  published TEXT, review TEXT, previous_edition TEXT, translation_note TEXT, extra TEXT,
+  revision INTEGER NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (code, edition)
+);
+CREATE TABLE items (
+  uuid TEXT PRIMARY KEY,
+  framework_uuid TEXT NOT NULL REFERENCES frameworks(uuid),
+  parent_uuid TEXT REFERENCES items(uuid),
+  position INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  type_name TEXT, code TEXT, title TEXT, text TEXT,
+  urn TEXT, overview TEXT, version INTEGER, unit_status TEXT, developed_by TEXT,
+  originating_organisation TEXT, approved TEXT, review TEXT, validity TEXT, category TEXT,
+  original_urn TEXT, keywords TEXT, occupations TEXT,
+  cy_title TEXT, cy_text TEXT, cy_overview TEXT,
+  extra TEXT,
+  revision INTEGER NOT NULL
+);
+CREATE INDEX items_by_framework ON items (framework_uuid, type);
+CREATE INDEX items_by_parent ON items (parent_uuid);
+CREATE INDEX items_by_urn ON items (urn COLLATE NOCASE) WHERE urn IS NOT NULL;
+CREATE TABLE associations (
+  uuid TEXT PRIMARY KEY,
+  framework_uuid TEXT NOT NULL REFERENCES frameworks(uuid),
+  position INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  origin_uuid TEXT, origin_framework TEXT, origin_code TEXT, origin_uri TEXT, origin_title TEXT,
+  dest_uuid TEXT, dest_framework TEXT, dest_code TEXT, dest_uri TEXT, dest_title TEXT,
+  provenance TEXT NOT NULL, score REAL, decision TEXT, extra TEXT,
+  revision INTEGER NOT NULL
+);
+CREATE INDEX associations_by_framework ON associations (framework_uuid);
+CREATE INDEX associations_by_origin ON associations (origin_uuid);
+CREATE INDEX associations_by_destination ON associations (dest_uuid);
+CREATE TABLE revisions (
+  id INTEGER PRIMARY KEY,
+  entity TEXT NOT NULL,
+  entity_uuid TEXT NOT NULL,
+  framework_uuid TEXT NOT NULL,
+  number INTEGER NOT NULL,
+  author TEXT NOT NULL,
+  at TEXT NOT NULL,
+  reason TEXT,
+  before TEXT,
+  after TEXT
+);
+CREATE INDEX revisions_by_entity ON revisions (entity_uuid, number);
+CREATE INDEX revisions_by_framework ON revisions (framework_uuid, id);
+CREATE TABLE change_log (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  framework_uuid TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+)sql"},
+  };
+  return kMigrations;
+}
+
+Result<int> CurrentVersion(Database& db) {
+  if (Status s = db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                         "version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+                         "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))");
+      !s.ok()) {
+    return s;
+  }
+  auto stmt = db.Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations");
+  if (!stmt.ok()) return stmt.status();
+  auto row = (*stmt)->Step();
+  if (!row.ok()) return row.status();
+  const int version = static_cast<int>((*stmt)->Int(0));
+  (*stmt)->Reset();
+  return version;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return Migrations().back().version; }
+
+Status Migrate(Database& db) {
+  auto current = CurrentVersion(db);
+  if (!current.ok()) return current.status();
+  if (*current > LatestSchemaVersion()) {
+    return Status::Invalid("the database has schema version " + std::to_string(*current) +
+                           ", newer than this build's " + std::to_string(LatestSchemaVersion()) +
+                           ": use a newer opennos");
+  }
+  for (const Migration& m : Migrations()) {
+    if (m.version <= *current) continue;
+    Transaction tx(db);
+    if (Status s = tx.Begin(); !s.ok()) return s;
+    // Another process may have migrated while we waited for the write lock.
+    auto again = CurrentVersion(db);
+    if (!again.ok()) return again.status();
+    if (*again >= m.version) continue;
+    if (Status s = db.Exec(m.sql); !s.ok()) {
+      return s.WithContext("migration " + std::to_string(m.version));
+    }
+    auto insert = db.Prepare("INSERT INTO schema_migrations (version, description) VALUES (?, ?)");
+    if (!insert.ok()) return insert.status();
+    if (Status s = (*insert)->Bind(1, m.version).Bind(2, m.description).Run(); !s.ok()) return s;
+    if (Status s = tx.Commit(); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+}  // namespace opennos::sqlite

@@ -1,0 +1,83 @@
+#pragma once
+// The one storage interface. Backends (sqlite/, later postgres/) implement it; callers never
+// see SQL. Every write is one transaction: it happens whole or not at all. Every change to a
+// framework, item or association is kept as a Revision.
+//
+// Thread-safety: a Store object is used by one thread at a time; open one per thread. Several
+// processes may open the same store.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/model.h"
+#include "core/status.h"
+
+namespace opennos {
+
+struct FrameworkSummary {
+  Framework framework;
+  std::int64_t units = 0;
+  std::int64_t statements = 0;  // items of the statement types (criteria, knowledge, ...)
+};
+
+// What a SaveFrameworks call did.
+struct SaveReport {
+  int frameworks_created = 0;
+  int frameworks_updated = 0;
+  int frameworks_unchanged = 0;
+  std::int64_t items_added = 0;
+  std::int64_t items_changed = 0;
+  std::int64_t items_removed = 0;
+  std::int64_t associations_added = 0;
+  std::int64_t associations_changed = 0;
+  std::int64_t associations_removed = 0;
+  std::int64_t revisions = 0;
+};
+
+// Called now and then during a long write with the number of items written so far.
+using ProgressFn = void (*)(std::int64_t items_written, void* context);
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // All frameworks, ordered by code then edition (natural order, so 2004 before 2012).
+  virtual Result<std::vector<FrameworkSummary>> ListFrameworks() = 0;
+  // The framework record with this UUID; NotFound if there is none.
+  virtual Result<Framework> GetFramework(std::string_view uuid) = 0;
+  // A whole framework: record, items in tree pre-order, the associations it states.
+  virtual Result<FrameworkDoc> LoadFramework(std::string_view uuid) = 0;
+  // One item by UUID; NotFound if there is none.
+  virtual Result<Item> GetItem(std::string_view uuid) = 0;
+  // The units with this URN (compared without regard to case), newest edition first.
+  virtual Result<std::vector<Item>> FindUnitsByUrn(std::string_view urn) = 0;
+  // Every association with this item at either end, from any framework.
+  virtual Result<std::vector<Association>> AssociationsOf(std::string_view item_uuid) = 0;
+  // The revisions of one entity (framework, item or association), oldest first.
+  virtual Result<std::vector<Revision>> History(std::string_view entity_uuid) = 0;
+
+  // Creates or updates each framework, all in one transaction. A framework whose UUID is in
+  // the store is updated: items and associations missing from the new version are removed,
+  // changed ones replaced, each change recorded as a revision by `who`. A different framework
+  // with the same code and edition is refused (Conflict), as is an item UUID that belongs to
+  // another framework. On any error nothing is written. Each doc must pass ValidateFramework.
+  virtual Result<SaveReport> SaveFrameworks(const std::vector<FrameworkDoc>& docs,
+                                            const ChangeContext& who,
+                                            ProgressFn progress = nullptr,
+                                            void* progress_context = nullptr) = 0;
+
+  // A number that grows with every committed change, for followers of the change log.
+  virtual Result<std::int64_t> LastChange() = 0;
+};
+
+// Resolves a framework name as people and URLs give it: a UUID, "CODE" (the newest edition
+// with that code) or "CODE@EDITION". NotFound names what was asked for.
+Result<std::string> ResolveFramework(Store& store, std::string_view name);
+
+// Compares editions so that numbers sort as numbers ("2004" < "2012" < "2024", "9" < "10").
+bool EditionLess(std::string_view a, std::string_view b);
+
+}  // namespace opennos
