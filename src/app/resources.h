@@ -13,5 +13,11 @@ struct Resource {
 
 // The demo frameworks, from data/demo/.
 const std::vector<Resource>& DemoResources();
+// Page templates, from src/web/templates/.
+const std::vector<Resource>& TemplateResources();
+// The site's own static files, from src/web/static/.
+const std::vector<Resource>& StaticResources();
+// The compiled GOV.UK Frontend (CSS, JS, fonts and images), from its npm package's dist/govuk/.
+const std::vector<Resource>& GovukResources();
 
 }  // namespace opennos

@@ -21,4 +21,13 @@ int Export(const Globals& g, const std::string& name, const std::string& format,
 int List(const Globals& g, bool json);
 int Show(const Globals& g, const std::string& key);
 
+struct ServeOptions {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;
+  int threads = 0;     // 0: one per core
+  bool quiet = false;  // log warnings and errors only, not every request
+};
+// Serves the site and API until SIGINT or SIGTERM.
+int Serve(const Globals& g, const ServeOptions& options);
+
 }  // namespace opennos::cli

@@ -64,6 +64,15 @@ int main(int argc, char** argv) {
   auto* show = app.add_subcommand("show", "Show one unit, readable (URN or UUID)");
   show->add_option("KEY", key, "a unit's URN (any case) or an item's UUID")->required();
 
+  opennos::cli::ServeOptions serve_options;
+  auto* serve = app.add_subcommand("serve", "Serve the web site and JSON API over HTTP");
+  serve->add_option("--host", serve_options.host, "address to listen on")->capture_default_str();
+  serve->add_option("--port", serve_options.port, "port to listen on (0: any free port)")
+      ->capture_default_str();
+  serve->add_option("--threads", serve_options.threads, "I/O threads (0: one per core)")
+      ->capture_default_str();
+  serve->add_flag("--quiet", serve_options.quiet, "log only warnings and errors");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -77,6 +86,7 @@ int main(int argc, char** argv) {
     if (*exp) return opennos::cli::Export(g, name, export_format, output);
     if (*list) return opennos::cli::List(g, json);
     if (*show) return opennos::cli::Show(g, key);
+    if (*serve) return opennos::cli::Serve(g, serve_options);
   } catch (const std::exception& e) {
     std::cerr << "opennos: internal error: " << e.what() << "\n";
     return 1;

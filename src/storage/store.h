@@ -37,6 +37,15 @@ struct SaveReport {
   std::int64_t revisions = 0;
 };
 
+// A unit in brief, for lists and lookups across frameworks.
+struct UnitRef {
+  std::string uuid;
+  std::string framework_uuid;
+  std::string code;
+  std::string urn;
+  std::string title;
+};
+
 // Called now and then during a long write with the number of items written so far.
 using ProgressFn = void (*)(std::int64_t items_written, void* context);
 
@@ -54,6 +63,8 @@ class Store {
   virtual Result<Item> GetItem(std::string_view uuid) = 0;
   // The units with this URN (compared without regard to case), newest edition first.
   virtual Result<std::vector<Item>> FindUnitsByUrn(std::string_view urn) = 0;
+  // Every unit of every framework, in no particular order.
+  virtual Result<std::vector<UnitRef>> ListUnits() = 0;
   // Every association with this item at either end, from any framework.
   virtual Result<std::vector<Association>> AssociationsOf(std::string_view item_uuid) = 0;
   // The revisions of one entity (framework, item or association), oldest first.

@@ -180,6 +180,7 @@ class SqliteStore final : public Store {
   Result<FrameworkDoc> LoadFramework(std::string_view uuid) override;
   Result<Item> GetItem(std::string_view uuid) override;
   Result<std::vector<Item>> FindUnitsByUrn(std::string_view urn) override;
+  Result<std::vector<UnitRef>> ListUnits() override;
   Result<std::vector<Association>> AssociationsOf(std::string_view item_uuid) override;
   Result<std::vector<Revision>> History(std::string_view entity_uuid) override;
   Result<SaveReport> SaveFrameworks(const std::vector<FrameworkDoc>& docs,
@@ -297,6 +298,20 @@ Result<std::vector<Item>> SqliteStore::FindUnitsByUrn(std::string_view urn) {
   std::stable_sort(out.begin(), out.end(), [&](const Item& a, const Item& b) {
     return EditionLess(edition[b.framework_uuid], edition[a.framework_uuid]);
   });
+  return out;
+}
+
+Result<std::vector<UnitRef>> SqliteStore::ListUnits() {
+  auto s = db_->Prepare(
+      "SELECT uuid, framework_uuid, code, urn, title FROM items WHERE type = 'unit'");
+  if (!s.ok()) return s.status();
+  std::vector<UnitRef> out;
+  if (Status st = Collect(**s, out, [](const Statement& r) {
+        return UnitRef{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4)};
+      });
+      !st.ok()) {
+    return st;
+  }
   return out;
 }
 

@@ -1,0 +1,190 @@
+#include "web/api.h"
+
+#include <unordered_map>
+
+#include "app/resources.h"
+#include "core/codec.h"
+#include "core/uuid.h"
+#include "web/editions.h"
+#include "web/lookup.h"
+
+namespace opennos::web::api {
+namespace json = boost::json;
+namespace {
+
+Response Fail(const Status& s) { return JsonError(HttpStatusOf(s), s.message()); }
+
+json::object FrameworkJson(const FrameworkSummary& s) {
+  json::object o = FrameworkToJson(s.framework);
+  o["units"] = s.units;
+  o["statements"] = s.statements;
+  return o;
+}
+
+json::object ItemBrief(const opennos::Item& item) {
+  json::object o{{"uuid", item.uuid}, {"type", ItemTypeName(item.type)}};
+  if (!item.code.empty()) o["code"] = item.code;
+  if (!item.unit.urn.empty()) o["urn"] = item.unit.urn;
+  o["title"] = item.title.empty() ? item.text : item.title;
+  return o;
+}
+
+json::object FrameworkRef(const opennos::Framework& f) {
+  return json::object{{"uuid", f.uuid}, {"code", f.code}, {"edition", f.edition}};
+}
+
+// The item's own JSON plus its framework, parent and children.
+json::object ItemDetail(const FrameworkDoc& doc, const opennos::Item& item) {
+  json::object o = ItemToJson(item);
+  o["framework"] = FrameworkRef(doc.framework);
+  o["parent"] = item.parent_uuid.empty() ? json::value(nullptr) : json::value(item.parent_uuid);
+  o["position"] = item.position;
+  json::array children;
+  for (const opennos::Item& c : doc.items) {
+    if (c.parent_uuid == item.uuid) children.push_back(ItemToJson(c));
+  }
+  o["children"] = std::move(children);
+  return o;
+}
+
+json::array AssociationsJson(const std::vector<Association>& list) {
+  json::array out;
+  for (const Association& a : list) {
+    json::object o = AssociationToJson(a, "");
+    o["framework"] = a.framework_uuid;
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+json::array TreeJson(const FrameworkDoc& doc) {
+  std::unordered_map<std::string, std::vector<size_t>> children;
+  for (size_t i = 0; i < doc.items.size(); ++i) children[doc.items[i].parent_uuid].push_back(i);
+  std::function<json::array(const std::string&)> build = [&](const std::string& parent) {
+    json::array list;
+    for (size_t i : children[parent]) {
+      json::object o = ItemToJson(doc.items[i]);
+      o["children"] = build(doc.items[i].uuid);
+      list.push_back(std::move(o));
+    }
+    return list;
+  };
+  return build("");
+}
+
+}  // namespace
+
+Response OpenApi(const Context&) {
+  for (const Resource& r : StaticResources()) {
+    if (r.name == "openapi.json") {
+      return Response{200, {{"Content-Type", "application/json"}}, std::string(r.data)};
+    }
+  }
+  return JsonError(404, "no OpenAPI document in this build");
+}
+
+Response Frameworks(const Context& ctx) {
+  auto list = ctx.store.ListFrameworks();
+  if (!list.ok()) return Fail(list.status());
+  json::array frameworks;
+  for (const auto& s : *list) {
+    const opennos::Framework& f = s.framework;
+    frameworks.push_back(json::object{{"uuid", f.uuid},
+                                      {"code", f.code},
+                                      {"edition", f.edition},
+                                      {"title", f.title},
+                                      {"status", FrameworkStatusName(f.status)},
+                                      {"units", s.units},
+                                      {"statements", s.statements}});
+  }
+  return JsonResponse(200, json::object{{"frameworks", std::move(frameworks)}});
+}
+
+Response Framework(const Context& ctx) {
+  auto uuid = ResolveFramework(ctx.store, ctx.params[0]);
+  if (!uuid.ok()) return Fail(uuid.status());
+  auto list = ctx.store.ListFrameworks();
+  if (!list.ok()) return Fail(list.status());
+  for (const auto& s : *list) {
+    if (s.framework.uuid == *uuid) return JsonResponse(200, FrameworkJson(s));
+  }
+  return JsonError(404, "no framework \"" + ctx.params[0] + "\"");
+}
+
+Response Tree(const Context& ctx) {
+  auto doc = LoadFrameworkNamed(ctx.store, ctx.params[0]);
+  if (!doc.ok()) return Fail(doc.status());
+  return JsonResponse(200, json::object{{"framework", FrameworkRef(doc->framework)},
+                                        {"items", TreeJson(*doc)}});
+}
+
+Response FrameworkAssociations(const Context& ctx) {
+  auto doc = LoadFrameworkNamed(ctx.store, ctx.params[0]);
+  if (!doc.ok()) return Fail(doc.status());
+  return JsonResponse(200, json::object{{"framework", FrameworkRef(doc->framework)},
+                                        {"associations", AssociationsJson(doc->associations)}});
+}
+
+Response Editions(const Context& ctx) {
+  auto uuid = ResolveFramework(ctx.store, ctx.params[0]);
+  if (!uuid.ok()) return Fail(uuid.status());
+  auto chosen = ctx.store.GetFramework(*uuid);
+  auto all = ctx.store.ListFrameworks();
+  if (!chosen.ok()) return Fail(chosen.status());
+  if (!all.ok()) return Fail(all.status());
+  std::vector<opennos::Framework> editions;
+  for (const auto& s : *all) {
+    if (s.framework.code == chosen->code) editions.push_back(s.framework);
+  }
+  json::array list, comparisons;
+  for (const auto& f : editions) list.push_back(FrameworkRef(f));
+  for (size_t i = 0; i + 1 < editions.size(); ++i) {
+    comparisons.push_back(EditionComparisonJson(ctx.store, editions[i], editions[i + 1]));
+  }
+  return JsonResponse(200, json::object{{"code", chosen->code},
+                                        {"editions", std::move(list)},
+                                        {"comparisons", std::move(comparisons)}});
+}
+
+Response Item(const Context& ctx) {
+  auto uuid = CanonicalUuid(ctx.params[0]);
+  if (!uuid) return JsonError(400, "\"" + ctx.params[0] + "\" is not a UUID");
+  auto item = ctx.store.GetItem(*uuid);
+  if (!item.ok()) return Fail(item.status());
+  auto doc = ctx.store.LoadFramework(item->framework_uuid);
+  if (!doc.ok()) return Fail(doc.status());
+  return JsonResponse(200, ItemDetail(*doc, *item));
+}
+
+Response ItemAssociations(const Context& ctx) {
+  auto uuid = CanonicalUuid(ctx.params[0]);
+  if (!uuid) return JsonError(400, "\"" + ctx.params[0] + "\" is not a UUID");
+  auto item = ctx.store.GetItem(*uuid);
+  if (!item.ok()) return Fail(item.status());
+  auto list = ctx.store.AssociationsOf(*uuid);
+  if (!list.ok()) return Fail(list.status());
+  return JsonResponse(200, json::object{{"item", ItemBrief(*item)},
+                                        {"associations", AssociationsJson(*list)}});
+}
+
+Response Unit(const Context& ctx) {
+  std::vector<opennos::Item> others;
+  auto unit = FindUnit(ctx.store, ctx.params[0], ctx.request.Query("edition"), &others);
+  if (!unit.ok()) return Fail(unit.status());
+  auto doc = ctx.store.LoadFramework(unit->framework_uuid);
+  if (!doc.ok()) return Fail(doc.status());
+  json::object o = ItemDetail(*doc, *unit);
+  json::array versions;
+  for (const auto& other : others) {
+    auto f = ctx.store.GetFramework(other.framework_uuid);
+    if (!f.ok()) continue;
+    json::object v = ItemBrief(other);
+    v["version"] = other.unit.version;
+    v["framework"] = FrameworkRef(*f);
+    versions.push_back(std::move(v));
+  }
+  o["otherVersions"] = std::move(versions);
+  return JsonResponse(200, o);
+}
+
+}  // namespace opennos::web::api

@@ -1,0 +1,80 @@
+#include "web/respond.h"
+
+#include "web/render.h"
+#include "web/static_files.h"
+
+namespace opennos::web {
+
+Response HtmlPage(int status, std::string_view page, boost::json::object model,
+                  const Context& ctx) {
+  const std::string lang = ctx.request.Query("lang") == "cy" ? "cy" : "en";
+  model["lang"] = lang;
+  model["welsh"] = lang == "cy";
+  if (!model.contains("query")) model["query"] = ctx.request.Query("q");
+  model["search_id"] = "site";
+  model["css"] = StylesheetPath();
+  model["site_css"] = SiteStylesheetPath();
+  model["script"] = ScriptPath();
+  std::string content = Render(page, model);
+  boost::json::object layout = model;
+  layout["content"] = std::move(content);
+  Response r{status, {{"Content-Type", "text/html; charset=utf-8"}}, Render("layout", layout)};
+  return r;
+}
+
+Response NotFoundPage(const Context& ctx, const std::string& message,
+                      const std::vector<std::pair<std::string, std::string>>& suggestions) {
+  boost::json::object model;
+  model["title"] = "Page not found";
+  model["message"] = message;
+  boost::json::array list;
+  for (const auto& [label, url] : suggestions) {
+    list.push_back(boost::json::object{{"label", label}, {"url", url}});
+  }
+  model["has_suggestions"] = !list.empty();
+  model["suggestions"] = std::move(list);
+  return HtmlPage(404, "not_found", std::move(model), ctx);
+}
+
+Response JsonResponse(int status, const boost::json::value& body) {
+  return Response{status,
+                  {{"Content-Type", "application/json"}},
+                  boost::json::serialize(body) + "\n"};
+}
+
+Response JsonError(int status, const std::string& message) {
+  return JsonResponse(status, boost::json::object{
+                                  {"error", boost::json::object{{"status", status},
+                                                                {"message", message}}}});
+}
+
+Response Download(std::string body, std::string_view content_type, const std::string& filename) {
+  Response r{200, {{"Content-Type", std::string(content_type)}}, std::move(body)};
+  std::string safe;
+  for (char c : filename) {
+    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ||
+                    c == '_' || c == '@';
+    safe += ok ? c : '_';
+  }
+  r.Set("Content-Disposition", "attachment; filename=\"" + safe + "\"");
+  return r;
+}
+
+int HttpStatusOf(const Status& s) {
+  switch (s.code()) {
+    case Status::Code::kOk:
+      return 200;
+    case Status::Code::kInvalid:
+      return 400;
+    case Status::Code::kNotFound:
+      return 404;
+    case Status::Code::kConflict:
+      return 409;
+    case Status::Code::kIo:
+    case Status::Code::kInternal:
+      break;
+  }
+  return 500;
+}
+
+}  // namespace opennos::web
