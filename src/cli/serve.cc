@@ -1,6 +1,8 @@
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <iostream>
 
 #include "cli/commands.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -8,6 +10,39 @@
 #include "web/site.h"
 
 namespace opennos::cli {
+namespace {
+
+// Request logging must not cost a system call per request: lines collect in memory and are
+// written in blocks of 64 KB, at least once a second, and at once for warnings and errors.
+class BufferedStdoutSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  ~BufferedStdoutSink() override { flush_(); }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t line;
+    formatter_->format(msg, line);
+    buffer_.append(line.data(), line.size());
+    if (buffer_.size() >= 64 * 1024) flush_();
+  }
+  void flush_() override {
+    std::fwrite(buffer_.data(), 1, buffer_.size(), stdout);
+    std::fflush(stdout);
+    buffer_.clear();
+  }
+
+ private:
+  std::string buffer_;
+};
+
+void UseBufferedLogging() {
+  auto logger = std::make_shared<spdlog::logger>("opennos", std::make_shared<BufferedStdoutSink>());
+  logger->flush_on(spdlog::level::warn);
+  spdlog::set_default_logger(logger);
+  spdlog::flush_every(std::chrono::seconds(1));
+}
+
+}  // namespace
 
 int Serve(const Globals& g, const ServeOptions& options) {
   const std::string path = g.DatabasePath();
@@ -23,6 +58,7 @@ int Serve(const Globals& g, const ServeOptions& options) {
       return 1;
     }
   }
+  UseBufferedLogging();
   web::Site site([path] { return OpenSqliteStore(path, false); });
   web::ServerOptions server;
   server.host = options.host;
@@ -45,12 +81,14 @@ int Serve(const Globals& g, const ServeOptions& options) {
                      options.host.find(':') == std::string::npos ? options.host
                                                                  : "[" + options.host + "]",
                      port);
+        spdlog::default_logger()->flush();  // scripts wait for this line
       });
   if (!s.ok()) {
     spdlog::error("{}", s.message());
     return 1;
   }
   spdlog::info("stopped");
+  spdlog::shutdown();
   return 0;
 }
 

@@ -142,6 +142,25 @@ json::array StatementList(const Context& ctx, const std::vector<const Item*>& it
   return out;
 }
 
+// How a person reads an association from this end ("Replaced by", "Replaces").
+std::string RelationLabel(const std::string& type, bool outgoing) {
+  static const std::map<std::string, std::pair<std::string, std::string>> kLabels{
+      {"isChildOf", {"Part of", "Contains"}},
+      {"isPartOf", {"Part of", "Includes"}},
+      {"exactMatchOf", {"Same as", "Same as"}},
+      {"isRelatedTo", {"Related to", "Related to"}},
+      {"isPeerOf", {"Peer of", "Peer of"}},
+      {"replacedBy", {"Replaced by", "Replaces"}},
+      {"precedes", {"Comes before", "Comes after"}},
+      {"exemplar", {"Example:", "Example of"}},
+      {"hasSkillLevel", {"Skill level:", "Skill level of"}},
+      {"isTranslationOf", {"Translation of", "Translated as"}},
+  };
+  auto it = kLabels.find(type);
+  if (it == kLabels.end()) return type;
+  return outgoing ? it->second.first : it->second.second;
+}
+
 json::array Join(const std::vector<std::string>& list) {
   json::array out;
   for (const auto& s : list) out.emplace_back(s);
@@ -273,7 +292,7 @@ Response Unit(const Context& ctx) {
     for (const Association& a : *associations) {
       const bool outgoing = a.origin.uuid == unit->uuid;
       const NodeRef& other = outgoing ? a.destination : a.origin;
-      json::object link{{"relation", a.type}, {"outgoing", outgoing}};
+      json::object link{{"relation", RelationLabel(a.type, outgoing)}, {"outgoing", outgoing}};
       auto item = ctx.store.GetItem(other.uuid);
       if (item.ok()) {
         auto of = ctx.store.GetFramework(item->framework_uuid);

@@ -47,6 +47,8 @@ data ToData(const boost::json::value& v) {
       return d;
     }
     case boost::json::kind::string:
+      // An empty string is false to a section ({{#x}}), as in most mustache implementations.
+      if (v.get_string().empty()) return data(data::type::bool_false);
       return data(std::string(v.get_string()));
     case boost::json::kind::bool_:
       return v.get_bool() ? data(data::type::bool_true) : data(data::type::bool_false);
