@@ -9,6 +9,8 @@
 
 #include "app/demo.h"
 #include "app/importer.h"
+#include "app/search_service.h"
+#include "search/results_json.h"
 #include "core/uuid.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -72,6 +74,7 @@ int Demo(const Globals& g) {
   auto report = LoadDemo(**store);
   if (!report.ok()) return Fail(report.status());
   PrintReport(*report);
+  std::cout << UpdateIndexAfterWrite(**store, g.data_dir) << "\n";
   return 0;
 }
 
@@ -88,6 +91,7 @@ int Import(const Globals& g, const std::vector<std::string>& files, const std::s
   auto report = ImportFiles(**store, files, options);
   if (!report.ok()) return Fail(report.status());
   PrintReport(*report);
+  std::cout << UpdateIndexAfterWrite(**store, g.data_dir) << "\n";
   return 0;
 }
 
@@ -209,6 +213,75 @@ int Show(const Globals& g, const std::string& key) {
     std::cout << "Also in " << of->code << "@" << of->edition << " (version "
               << other.unit.version << ", " << other.uuid << ")\n";
   }
+  return 0;
+}
+
+int Search(const Globals& g, const SearchOptions& options) {
+  auto store = OpenStore(g);
+  if (!store.ok()) return Fail(store.status());
+  search::Query query;
+  query.text = options.query;
+  query.page = options.page;
+  query.size = options.size;
+  for (const std::string& f : options.filters) {
+    const size_t eq = f.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Fail(Status::Invalid("--filter \"" + f + "\": expected KEY=VALUE"));
+    }
+    query.filters.push_back({f.substr(0, eq), f.substr(eq + 1)});
+  }
+  const std::string dir = IndexDir(g.data_dir);
+  // Bring the index up to date if nobody else is writing it; otherwise read what is there.
+  std::unique_ptr<search::Index> index;
+  auto current = search::OpenCurrentIndex(**store, dir);
+  if (current.ok()) {
+    index = std::move(*current);
+  } else if (current.status().code() == Status::Code::kConflict) {
+    auto reader = search::OpenReadOnlyIndex(dir);
+    if (!reader.ok()) return Fail(reader.status());
+    index = std::move(*reader);
+  } else {
+    return Fail(current.status());
+  }
+  auto results = index->Search(query);
+  if (!results.ok()) return Fail(results.status());
+  if (options.json) {
+    std::cout << boost::json::serialize(search::ResultsToJson(*results)) << "\n";
+    return 0;
+  }
+  if (!results->message.empty()) std::cout << results->message << "\n";
+  if (!results->suggestion.empty()) std::cout << "Did you mean: " << results->suggestion << "\n";
+  std::cout << results->total << " results\n";
+  for (const auto& h : results->hits) {
+    std::cout << "\n" << (h.urn.empty() ? h.code : h.urn) << "  " << h.title << "  ("
+              << h.framework_code << "@" << h.framework_edition << ")\n";
+    if (h.type != "unit") std::cout << "  " << h.code << ": " << h.text << "\n";
+  }
+  return 0;
+}
+
+namespace {
+
+void PrintRebuildProgress(std::int64_t done, std::int64_t total, void*) {
+  const int width = 30;
+  const int filled = total == 0 ? width : static_cast<int>(done * width / total);
+  std::cerr << "\r[" << std::string(static_cast<size_t>(filled), '#')
+            << std::string(static_cast<size_t>(width - filled), ' ') << "] " << done << "/"
+            << total << " frameworks" << (done == total ? "\n" : "") << std::flush;
+}
+
+}  // namespace
+
+int Reindex(const Globals& g) {
+  auto store = OpenStore(g);
+  if (!store.ok()) return Fail(store.status());
+  if (Status s = search::Rebuild(**store, IndexDir(g.data_dir), PrintRebuildProgress, nullptr);
+      !s.ok()) {
+    return Fail(s);
+  }
+  auto index = search::OpenReadOnlyIndex(IndexDir(g.data_dir));
+  if (!index.ok()) return Fail(index.status());
+  std::cout << "search index rebuilt: " << (*index)->Size() << " documents\n";
   return 0;
 }
 

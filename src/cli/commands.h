@@ -21,6 +21,18 @@ int Export(const Globals& g, const std::string& name, const std::string& format,
 int List(const Globals& g, bool json);
 int Show(const Globals& g, const std::string& key);
 
+struct SearchOptions {
+  std::string query;
+  std::vector<std::string> filters;  // key=value
+  int page = 1;
+  int size = 10;
+  bool json = false;
+};
+// Searches the index (bringing it up to date first when no server holds it).
+int Search(const Globals& g, const SearchOptions& options);
+// Rebuilds the search index from the store, with a progress bar.
+int Reindex(const Globals& g);
+
 struct ServeOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;

@@ -64,6 +64,21 @@ int main(int argc, char** argv) {
   auto* show = app.add_subcommand("show", "Show one unit, readable (URN or UUID)");
   show->add_option("KEY", key, "a unit's URN (any case) or an item's UUID")->required();
 
+  opennos::cli::SearchOptions search_options;
+  auto* search = app.add_subcommand("search", "Search units and statements");
+  search->add_option("QUERY", search_options.query, "words, \"a phrase\", AND/OR/NOT, +must -not")
+      ->required();
+  search->add_option("--filter", search_options.filters,
+                     "KEY=VALUE, repeatable: suite (CODE@EDITION), type, occupation, developer, "
+                     "validity, category");
+  search->add_option("--page", search_options.page, "page of results, from 1")
+      ->capture_default_str();
+  search->add_option("--size", search_options.size, "results per page (1-100)")
+      ->capture_default_str();
+  search->add_flag("--json", search_options.json, "print JSON (the API's shape)");
+
+  auto* reindex = app.add_subcommand("reindex", "Rebuild the search index from the store");
+
   opennos::cli::ServeOptions serve_options;
   auto* serve = app.add_subcommand("serve", "Serve the web site and JSON API over HTTP");
   serve->add_option("--host", serve_options.host, "address to listen on")->capture_default_str();
@@ -87,6 +102,8 @@ int main(int argc, char** argv) {
     if (*list) return opennos::cli::List(g, json);
     if (*show) return opennos::cli::Show(g, key);
     if (*serve) return opennos::cli::Serve(g, serve_options);
+    if (*search) return opennos::cli::Search(g, search_options);
+    if (*reindex) return opennos::cli::Reindex(g);
   } catch (const std::exception& e) {
     std::cerr << "opennos: internal error: " << e.what() << "\n";
     return 1;

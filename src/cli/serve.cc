@@ -1,10 +1,14 @@
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 #include <iostream>
 
+#include "app/search_service.h"
 #include "cli/commands.h"
+#include "search/index.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "web/http/server.h"
 #include "web/site.h"
@@ -59,7 +63,46 @@ int Serve(const Globals& g, const ServeOptions& options) {
     }
   }
   UseBufferedLogging();
-  web::Site site([path] { return OpenSqliteStore(path, false); });
+  // The server writes the search index: it builds it if missing or damaged, then follows the
+  // store's change log, so writes from any process appear in search within a second.
+  const std::string index_dir = IndexDir(g.data_dir);
+  std::unique_ptr<search::Index> writer;
+  {
+    auto store = OpenSqliteStore(path, false);
+    if (!store.ok()) {
+      spdlog::error("{}", store.status().message());
+      return 1;
+    }
+    auto index = search::OpenCurrentIndex(**store, index_dir);
+    // A server that is stopping may still hold the index for a moment: wait for it.
+    for (int tries = 0; !index.ok() && index.status().code() == Status::Code::kConflict &&
+                        tries < 50;
+         ++tries) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      index = search::OpenCurrentIndex(**store, index_dir);
+    }
+    if (!index.ok()) {
+      spdlog::error("search index: {}", index.status().message());
+      return 1;
+    }
+    writer = std::move(*index);
+    spdlog::info("search index: {} documents", writer->Size());
+  }
+  std::atomic<bool> stopping{false};
+  std::thread indexer([&] {
+    auto store = OpenSqliteStore(path, false);
+    if (!store.ok()) return;
+    while (!stopping.load()) {
+      auto last = (*store)->LastChange();
+      if (last.ok() && *last > writer->IndexedSeq()) {
+        auto done = search::CatchUp(**store, *writer);
+        if (!done.ok()) spdlog::warn("search index: {}", done.status().message());
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  });
+  web::Site site([path] { return OpenSqliteStore(path, false); },
+                 [index_dir] { return search::OpenReadOnlyIndex(index_dir); });
   web::ServerOptions server;
   server.host = options.host;
   server.port = options.port;
@@ -83,6 +126,8 @@ int Serve(const Globals& g, const ServeOptions& options) {
                      port);
         spdlog::default_logger()->flush();  // scripts wait for this line
       });
+  stopping = true;
+  indexer.join();
   if (!s.ok()) {
     spdlog::error("{}", s.message());
     return 1;

@@ -46,6 +46,12 @@ struct UnitRef {
   std::string title;
 };
 
+// One entry of the change log.
+struct Change {
+  std::int64_t seq = 0;
+  std::string framework_uuid;
+};
+
 // Called now and then during a long write with the number of items written so far.
 using ProgressFn = void (*)(std::int64_t items_written, void* context);
 
@@ -82,6 +88,9 @@ class Store {
 
   // A number that grows with every committed change, for followers of the change log.
   virtual Result<std::int64_t> LastChange() = 0;
+  // The change log after `seq`: each committed change's number and the framework it touched,
+  // oldest first, at most `limit` entries.
+  virtual Result<std::vector<Change>> ChangesSince(std::int64_t seq, int limit) = 0;
 };
 
 // Resolves a framework name as people and URLs give it: a UUID, "CODE" (the newest edition

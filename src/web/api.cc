@@ -6,6 +6,7 @@
 #include "core/codec.h"
 #include "core/uuid.h"
 #include "web/editions.h"
+#include "search/results_json.h"
 #include "web/lookup.h"
 
 namespace opennos::web::api {
@@ -185,6 +186,37 @@ Response Unit(const Context& ctx) {
   }
   o["otherVersions"] = std::move(versions);
   return JsonResponse(200, o);
+}
+
+Response Search(const Context& ctx) {
+  search::Query q;
+  q.text = ctx.request.Query("q");
+  for (const auto& [key, value] : ctx.request.query) {
+    if (key == "q" || key == "page" || key == "size") continue;
+    const auto& names = search::FacetNames();
+    if (std::find(names.begin(), names.end(), key) == names.end()) {
+      return JsonError(400, "unknown parameter \"" + key + "\" (use q, page, size, or a facet: "
+                                "suite, type, occupation, developer, validity, category)");
+    }
+    q.filters.push_back({key, value});
+  }
+  for (const auto& [key, target, low, high] :
+       {std::tuple{"page", &q.page, 1, 1000}, std::tuple{"size", &q.size, 1, 100}}) {
+    const std::string v = ctx.request.Query(key);
+    if (v.empty()) continue;
+    if (v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoi(v) < low || std::stoi(v) > high) {
+      return JsonError(400, std::string(key) + " must be a whole number from " +
+                                std::to_string(low) + " to " + std::to_string(high));
+    }
+    *target = std::stoi(v);
+  }
+  if (ctx.index == nullptr) {
+    return JsonError(503, "the search index is not available yet; try again in a moment");
+  }
+  auto results = ctx.index->Search(q);
+  if (!results.ok()) return Fail(results.status());
+  return JsonResponse(200, search::ResultsToJson(*results));
 }
 
 }  // namespace opennos::web::api

@@ -14,5 +14,6 @@ Response Editions(const Context& ctx);               // edition mappings of the 
 Response Item(const Context& ctx);                   // one item with its place in the tree
 Response ItemAssociations(const Context& ctx);       // associations at either end of an item
 Response Unit(const Context& ctx);                   // a unit by URN, with its statements
+Response Search(const Context& ctx);                 // ?q=&page=&size=&<facet>=<value>
 
 }  // namespace opennos::web::api

@@ -12,6 +12,7 @@
 #include "web/map_svg.h"
 #include "web/subset.h"
 #include "web/editions.h"
+#include "search/index.h"
 
 namespace opennos::web::pages {
 namespace json = boost::json;
@@ -409,54 +410,133 @@ Response ItemPage(const Context& ctx) {
   return HtmlPage(200, "item", std::move(model), ctx);
 }
 
-Response Search(const Context& ctx) {
-  // Until the search engine (issue 4) lands: match words against unit URNs, codes and titles.
-  const std::string query = ctx.request.Query("q");
-  json::array results;
-  if (!query.empty()) {
-    auto units = ctx.store.ListUnits();
-    auto frameworks = ctx.store.ListFrameworks();
-    if (!units.ok()) return StoreError(ctx, units.status());
-    if (!frameworks.ok()) return StoreError(ctx, frameworks.status());
-    std::unordered_map<std::string, const Framework*> by_uuid;
-    for (const auto& s : *frameworks) by_uuid[s.framework.uuid] = &s.framework;
-    const auto newest = NewestFrameworkByUrn(ctx.store);
-    std::vector<std::string> words;
-    std::string word;
-    for (char c : Lower(query) + " ") {
-      if (std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80)) {
-        word += c;
-      } else if (!word.empty()) {
-        words.push_back(std::move(word));
-        word.clear();
-      }
-    }
-    for (const UnitRef& u : *units) {
-      const std::string hay = Lower(u.urn + " " + u.code + " " + u.title);
-      const bool all = std::all_of(words.begin(), words.end(), [&](const std::string& w) {
-        return hay.find(w) != std::string::npos;
-      });
-      if (!all || words.empty()) continue;
-      const Framework* f = by_uuid[u.framework_uuid];
-      if (f == nullptr) continue;
-      Item item;
-      item.uuid = u.uuid;
-      item.unit.urn = u.urn;
-      auto it = newest.find(Lower(u.urn));
-      results.push_back(json::object{
-          {"urn", u.urn.empty() ? u.code : u.urn},
-          {"title", u.title},
-          {"suite", f->title + " (" + f->edition + ")"},
-          {"url", UnitUrl(item, *f, it == newest.end() || it->second == f->uuid)}});
+namespace {
+
+// The search a request asks for: q, page, size and any facet filters (repeatable keys).
+search::Query QueryFrom(const Request& request) {
+  search::Query q;
+  q.text = request.Query("q");
+  for (const auto& [key, value] : request.query) {
+    if (value.empty()) continue;
+    const auto& names = search::FacetNames();
+    if (std::find(names.begin(), names.end(), key) != names.end()) {
+      q.filters.push_back({key, value});
     }
   }
-  json::object model{{"title", query.empty() ? "Search" : "Search: " + query},
-                     {"query", query},
-                     {"searched", !query.empty()},
-                     {"count", results.size()},
-                     {"results", results},
-                     {"has_results", !results.empty()},
+  const auto number = [&](const char* key, int fallback) {
+    const std::string v = request.Query(key);
+    if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos) {
+      return fallback;
+    }
+    return std::stoi(v);
+  };
+  q.page = std::clamp(number("page", 1), 1, 1000);
+  q.size = std::clamp(number("size", 10), 1, 100);
+  return q;
+}
+
+std::string FacetLabel(const std::string& facet) {
+  static const std::map<std::string, std::string> kLabels{
+      {"suite", "Suite"},         {"type", "Type of statement"},
+      {"occupation", "Occupation (SOC 2020)"}, {"developer", "Developed by"},
+      {"validity", "Validity"},   {"category", "Category"}};
+  auto it = kLabels.find(facet);
+  return it == kLabels.end() ? facet : it->second;
+}
+
+std::string SearchUrl(const search::Query& q, int page) {
+  std::string url = "/search?q=" + PercentEncode(q.text);
+  for (const auto& f : q.filters) url += "&" + f.key + "=" + PercentEncode(f.value);
+  if (page > 1) url += "&page=" + std::to_string(page);
+  return url;
+}
+
+}  // namespace
+
+Response Search(const Context& ctx) {
+  const search::Query query = QueryFrom(ctx.request);
+  json::object model{{"title", query.text.empty() ? "Search" : "Search: " + query.text},
+                     {"query", query.text},
+                     {"searched", !query.text.empty() || !query.filters.empty()},
                      {"nav_search", true}};
+  if (ctx.index == nullptr) {
+    model["message"] = "Search is not available yet: the index is being built. Try again in a moment.";
+    return HtmlPage(200, "search", std::move(model), ctx);
+  }
+  auto results = ctx.index->Search(query);
+  if (!results.ok()) {
+    if (results.status().code() != Status::Code::kInvalid) throw std::runtime_error(results.status().message());
+    model["message"] = results.status().message();
+    return HtmlPage(400, "search", std::move(model), ctx);
+  }
+  const auto newest = NewestFrameworkByUrn(ctx.store);
+  json::array hits;
+  for (const auto& h : results->hits) {
+    Item unit;
+    unit.uuid = h.unit_uuid.empty() ? h.uuid : h.unit_uuid;
+    unit.unit.urn = h.urn;
+    Framework f;
+    f.edition = h.framework_edition;
+    auto it = newest.find(Lower(h.urn));
+    const bool is_newest = it == newest.end() || it->second == h.framework_uuid;
+    std::string url = h.urn.empty() ? "/items/" + h.uuid : UnitUrl(unit, f, is_newest);
+    const bool statement = h.type != "unit";
+    hits.push_back(json::object{
+        {"url", url},
+        {"urn", h.urn.empty() ? h.code : h.urn},
+        {"title", h.title.empty() ? h.text : h.title},
+        {"suite", h.framework_title + " (" + h.framework_code + "@" + h.framework_edition + ")"},
+        {"statement", statement},
+        {"kind", statement ? std::string(ItemTypeLabel(ParseItemType(h.type).value_or(ItemType::kStatement))) : ""},
+        {"code", h.code},
+        {"snippet", h.snippet}});
+  }
+  json::array facets;
+  for (const auto& name : search::FacetNames()) {
+    auto it = results->facets.find(name);
+    if (it == results->facets.end() || it->second.empty()) continue;
+    json::array values;
+    int i = 0;
+    for (const auto& v : it->second) {
+      const bool checked = std::any_of(query.filters.begin(), query.filters.end(),
+                                       [&](const search::Filter& f) {
+                                         return f.key == name && f.value == v.value;
+                                       });
+      values.push_back(json::object{{"value", v.value},
+                                    {"count", v.count},
+                                    {"checked", checked},
+                                    {"id", name + "-" + std::to_string(i++)}});
+    }
+    facets.push_back(json::object{{"name", name}, {"label", FacetLabel(name)}, {"values", values}});
+  }
+  const std::int64_t pages = (results->total + query.size - 1) / query.size;
+  json::array page_links;
+  for (std::int64_t p = std::max<std::int64_t>(1, query.page - 3);
+       p <= std::min<std::int64_t>(pages, query.page + 3); ++p) {
+    page_links.push_back(json::object{{"number", p},
+                                      {"url", SearchUrl(query, static_cast<int>(p))},
+                                      {"current", p == query.page}});
+  }
+  json::array filters;
+  for (const auto& f : query.filters) {
+    filters.push_back(json::object{{"key", f.key}, {"value", f.value}});
+  }
+  model["count"] = results->total;
+  model["results_word"] = results->total == 1 ? "result" : "results";
+  model["results"] = std::move(hits);
+  model["has_results"] = !results->hits.empty();
+  model["facets"] = facets;
+  model["has_facets"] = !facets.empty();
+  model["filters"] = std::move(filters);
+  model["message"] = results->message;
+  model["suggestion"] = results->suggestion;
+  model["suggestion_url"] = "/search?q=" + PercentEncode(results->suggestion);
+  model["pages"] = std::move(page_links);
+  model["has_pages"] = pages > 1;
+  model["has_previous"] = query.page > 1;
+  model["previous_url"] = SearchUrl(query, query.page - 1);
+  model["has_next"] = query.page < pages;
+  model["next_url"] = SearchUrl(query, query.page + 1);
   return HtmlPage(200, "search", std::move(model), ctx);
 }
 

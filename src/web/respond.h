@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "search/index.h"
 #include "storage/store.h"
 #include "web/http/message.h"
 
@@ -16,6 +17,7 @@ struct Context {
   const Request& request;
   Store& store;
   std::vector<std::string> params;  // the route's {placeholders}, decoded, in order
+  search::Index* index = nullptr;   // this thread's search index reader; null if unavailable
 };
 
 // An HTML page: the `page` template's output inside the site layout. `layout` holds the

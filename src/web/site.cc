@@ -25,6 +25,7 @@ constexpr RouteEntry kRoutes[] = {
     {"/", pages::Home},
     {"/about", pages::About},
     {"/search", pages::Search},
+    {"/api/v1/search", api::Search},
     {"/suites", pages::Suites},
     {"/suites/{name}", pages::Suite},
     {"/suites/{name}/editions", pages::Editions},
@@ -103,6 +104,8 @@ void SecurityHeaders(Response& r) {
 
 bool IsApi(std::string_view path) { return path.rfind("/api/", 0) == 0; }
 
+bool IsSearch(std::string_view path) { return path == "/search" || path == "/api/v1/search"; }
+
 Response Error(const Request& request, int status, const std::string& message) {
   if (IsApi(request.path)) return JsonError(status, message);
   return Response{status, {{"Content-Type", "text/plain; charset=utf-8"}}, message + "\n"};
@@ -118,7 +121,24 @@ constexpr std::size_t kMaxCacheBytes = 64 << 20;
 
 }  // namespace
 
-Site::Site(StoreFactory open_store) : open_store_(std::move(open_store)) {}
+Site::Site(StoreFactory open_store, IndexFactory open_index)
+    : open_store_(std::move(open_store)), open_index_(std::move(open_index)) {}
+
+search::Index* Site::ThreadIndex() {
+  if (!open_index_) return nullptr;
+  thread_local std::unordered_map<const Site*, std::unique_ptr<search::Index>> indexes;
+  auto& index = indexes[this];
+  if (!index) {
+    auto opened = open_index_();
+    if (!opened.ok()) return nullptr;  // none yet: try again on the next search
+    index = std::move(*opened);
+  }
+  if (!index->Reopen().ok()) {
+    index.reset();
+    return nullptr;
+  }
+  return index.get();
+}
 
 Store& Site::ThreadStore() {
   // One connection per thread for this site; SQLite connections are not shared across threads.
@@ -157,6 +177,12 @@ Response Site::Handle(const Request& request) {
     response = Error(request, 400, "A GET request must not have a body.");
   } else if (IsStaticPath(request.path)) {
     response = StaticFile(request, request.path);
+  } else if (IsSearch(request.path)) {
+    // Search follows the index, which trails the store by a moment: never cached.
+    Cached fresh;
+    fresh.response = Route(request, ThreadStore());
+    fresh.response.Set("Cache-Control", "no-cache");
+    response = Finish(request, fresh);
   } else {
     RefreshGeneration();
     const std::string key = request.target;
@@ -214,7 +240,7 @@ Response Site::Finish(const Request& request, const Cached& cached) const {
 }
 
 Response Site::Route(const Request& request, Store& store) {
-  Context ctx{request, store, {}};
+  Context ctx{request, store, {}, IsSearch(request.path) ? ThreadIndex() : nullptr};
   for (const RouteEntry& route : kRoutes) {
     if (Match(route.pattern, request.path, ctx.params)) return route.handler(ctx);
   }

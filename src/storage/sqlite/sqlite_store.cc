@@ -187,6 +187,7 @@ class SqliteStore final : public Store {
                                     const ChangeContext& who, ProgressFn progress,
                                     void* progress_context) override;
   Result<std::int64_t> LastChange() override;
+  Result<std::vector<Change>> ChangesSince(std::int64_t seq, int limit) override;
 
  private:
   // One write: the context of a SaveFrameworks call.
@@ -352,6 +353,19 @@ Result<std::int64_t> SqliteStore::LastChange() {
   const std::int64_t seq = (*s)->Int(0);
   (*s)->Reset();
   return seq;
+}
+
+Result<std::vector<Change>> SqliteStore::ChangesSince(std::int64_t seq, int limit) {
+  auto s = db_->Prepare(
+      "SELECT seq, framework_uuid FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?");
+  if (!s.ok()) return s.status();
+  (*s)->Bind(1, seq).Bind(2, limit);
+  std::vector<Change> out;
+  if (Status st = Collect(**s, out, [](const Statement& r) { return Change{r.Int(0), r.Text(1)}; });
+      !st.ok()) {
+    return st;
+  }
+  return out;
 }
 
 Result<SaveReport> SqliteStore::SaveFrameworks(const std::vector<FrameworkDoc>& docs,
