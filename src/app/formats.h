@@ -11,9 +11,9 @@
 
 namespace opennos {
 
-enum class FileFormat { kAuto, kNative, kCsv };
+enum class FileFormat { kAuto, kNative, kCsv, kCase, kCase1p0 };
 
-// "native", "csv" (and "auto"); InvalidArgument otherwise.
+// "native", "csv", "case" (CASE v1.1), "case-1.0" (and "auto"); Invalid otherwise.
 Result<FileFormat> ParseFileFormat(std::string_view name);
 std::string_view FileFormatName(FileFormat f);
 
@@ -25,8 +25,9 @@ Result<std::vector<FrameworkDoc>> ReadFrameworkFile(std::string_view content,
                                                     const std::string& source,
                                                     FileFormat format);
 
-// Writes one framework. `format` must be kNative or kCsv.
-std::string WriteFrameworkFile(const FrameworkDoc& doc, FileFormat format);
+// Writes one framework. `format` must not be kAuto. CASE packages get URIs under `base_url`.
+std::string WriteFrameworkFile(const FrameworkDoc& doc, FileFormat format,
+                               const std::string& base_url = "http://localhost:8080");
 
 // True when a file of this format carries only part of a framework (the CSV layout has no
 // associations and fewer framework fields), so that an update keeps what it lacks.

@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
   auto* import = app.add_subcommand(
       "import", "Import framework files, all or nothing (native JSON or the OpenNOS CSV layout)");
   import->add_option("FILE", files, "files to import")->required()->check(CLI::ExistingFile);
-  import->add_option("--format", format, "auto (from the content), native or csv")
+  import->add_option("--format", format, "auto (from the content), native, csv or case")
       ->capture_default_str();
   import->add_option("--as", author, "who makes this change (recorded in each revision)")
       ->capture_default_str();
@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
   std::string name, output, export_format = "native";
   auto* exp = app.add_subcommand("export", "Export a framework (CODE, CODE@EDITION or UUID)");
   exp->add_option("FRAMEWORK", name, "CODE, CODE@EDITION or UUID")->required();
-  exp->add_option("--format", export_format, "native or csv")->capture_default_str();
+  exp->add_option("--format", export_format, "native, csv, case (CASE v1.1) or case-1.0")
+      ->capture_default_str();
   exp->add_option("-o,--output", output, "file to write (default: standard output)");
 
   bool json = false;

@@ -189,7 +189,7 @@ Result<Item> ItemFromJson(const json::object& o, const std::string& pointer) {
   }
   item.type = *parsed;
   if (item.type == ItemType::kUnit) {
-    r.OnlyKeys({"uuid", "type", "code", "title", "text", "children", "extra", "cy", "urn",
+    r.OnlyKeys({"uuid", "type", "typeName", "code", "title", "text", "children", "extra", "cy", "urn",
                 "overview", "version", "status", "developedBy", "originatingOrganisation",
                 "approved", "review", "validity", "category", "originalUrn", "keywords",
                 "occupations"});

@@ -63,8 +63,8 @@ Status CheckItems(const FrameworkDoc& doc) {
     if (!item.code.empty() && !codes.insert(item.code).second) {
       return Status::Invalid("two items have the code \"" + item.code + "\"");
     }
-    if (item.title.empty() && item.text.empty()) {
-      return Status::Invalid(Name(item) + " has neither a title nor a text");
+    if (item.title.empty() && item.text.empty() && item.code.empty()) {
+      return Status::Invalid(Name(item) + " has no title, text or code");
     }
     if (Status s = CheckUnitFields(item); !s.ok()) return s;
     if (!item.parent_uuid.empty() && !index_of.count(item.parent_uuid)) {
