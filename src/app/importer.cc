@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <unordered_map>
+#include <algorithm>
 #include <unordered_set>
 
 namespace opennos {
@@ -21,7 +22,17 @@ Status KeepWhatPartialFormatLacks(Store& store, FrameworkDoc& doc) {
   f.previous_edition = old.previous_edition;
   f.translation_note = old.translation_note;
   f.extra = old.extra;
-  doc.associations = std::move(stored->associations);
+  // Keep the stored associations, but not those whose origin the new version removed.
+  std::unordered_set<std::string> present;
+  for (const Item& item : doc.items) present.insert(item.uuid);
+  doc.associations.clear();
+  for (Association& a : stored->associations) {
+    const bool own_origin = a.origin.framework_uuid == f.uuid || a.origin.framework_uuid.empty();
+    const bool origin_was_item = std::any_of(stored->items.begin(), stored->items.end(),
+                                             [&](const Item& i) { return i.uuid == a.origin.uuid; });
+    if (own_origin && origin_was_item && !present.count(a.origin.uuid)) continue;
+    doc.associations.push_back(std::move(a));
+  }
   std::unordered_map<std::string, const Item*> old_items;
   for (const Item& item : stored->items) old_items[item.uuid] = &item;
   for (Item& item : doc.items) {

@@ -293,6 +293,17 @@ void AdaptToVersion(json::object& o, const CaseOptions& opts, bool association) 
   }
 }
 
+// v1.0 definitions and rubrics have no `extensions` at any level (their schema forbids any
+// property it does not name), so a v1.0 package leaves every one out.
+void DropExtensions(json::value& v) {
+  if (v.is_array()) {
+    for (auto& e : v.as_array()) DropExtensions(e);
+  } else if (v.is_object()) {
+    v.as_object().erase("extensions");
+    for (auto& kv : v.as_object()) DropExtensions(kv.value());
+  }
+}
+
 json::object DocumentJson(const FrameworkDoc& doc, const CaseOptions& o) {
   json::object d = DerivedDocument(doc.framework, o);
   MergeExtensions(d, SubObject(CaseExtra(doc.framework.extra), "document"));
@@ -753,7 +764,10 @@ json::object CasePackageJson(const FrameworkDoc& doc, const CaseOptions& options
   package["CFAssociations"] = CaseAssociationsJson(doc, options);
   const json::object extra = CaseExtra(doc.framework.extra);
   for (const char* k : {"CFDefinitions", "CFRubrics"}) {
-    if (const auto* v = extra.if_contains(k)) package[k] = *v;
+    const auto* v = extra.if_contains(k);
+    if (v == nullptr) continue;
+    package[k] = *v;
+    if (options.version == CaseVersion::k1p0) DropExtensions(package[k]);
   }
   if (options.version == CaseVersion::k1p1) {
     if (const auto* v = extra.if_contains("extensions")) package["extensions"] = *v;

@@ -111,6 +111,7 @@ Result<std::vector<std::vector<std::string>>> ParseCsv(std::string_view content,
                                                        const std::string& source) {
   if (content.substr(0, 3) == "\xEF\xBB\xBF") content.remove_prefix(3);
   std::vector<std::vector<std::string>> rows;
+  std::vector<size_t> row_lines;  // the line each row starts on
   std::vector<std::string> row;
   std::string field;
   size_t line = 1, row_line = 1, row_start = 0;
@@ -127,6 +128,7 @@ Result<std::vector<std::vector<std::string>>> ParseCsv(std::string_view content,
       if (!field.empty() || !row.empty()) {
         row.push_back(std::move(field));
         rows.push_back(std::move(row));
+        row_lines.push_back(row_line);
       }
       break;
     }
@@ -171,6 +173,7 @@ Result<std::vector<std::vector<std::string>>> ParseCsv(std::string_view content,
       row.push_back(std::move(field));
       field.clear();
       rows.push_back(std::move(row));
+      row_lines.push_back(row_line);
       row.clear();
       ++i;
       ++line;
@@ -183,7 +186,7 @@ Result<std::vector<std::vector<std::string>>> ParseCsv(std::string_view content,
   }
   for (size_t r = 0; r < rows.size(); ++r) {
     for (const auto& f : rows[r]) {
-      if (!IsUtf8(f)) return fail(r + 1, "text that is not UTF-8");
+      if (!IsUtf8(f)) return fail(row_lines[r], "text that is not UTF-8");
     }
   }
   return rows;
@@ -218,6 +221,7 @@ Result<FrameworkDoc> ReadCsv(std::string_view content, const std::string& source
   bool have_framework = false;
   std::unordered_map<std::string, std::string> uuid_of;  // code or uuid -> uuid
   std::vector<std::pair<size_t, std::string>> parent_ref;  // item index -> parent column
+  std::vector<size_t> item_rows;                           // item index -> row
   for (size_t r = 1; r < rows.size(); ++r) {
     auto& row = rows[r];
     if (row.size() == 1 && row[0].empty()) continue;  // a blank line
@@ -311,6 +315,7 @@ Result<FrameworkDoc> ReadCsv(std::string_view content, const std::string& source
       return fail(r, "the UUID " + item.uuid + " is used twice");
     }
     parent_ref.emplace_back(doc.items.size(), row[kParent]);
+    item_rows.push_back(r);
     doc.items.push_back(std::move(item));
   }
   if (!have_framework) return Status::Invalid(source + ": no framework row");
@@ -322,8 +327,10 @@ Result<FrameworkDoc> ReadCsv(std::string_view content, const std::string& source
       if (canonical) it = uuid_of.find(*canonical);
     }
     if (it == uuid_of.end()) {
-      return Status::Invalid(source + ": item \"" + doc.items[index].code +
-                             "\": its parent \"" + parent + "\" is not in the file");
+      const std::string& code = doc.items[index].code;
+      return Status::Invalid(source + ": row " + std::to_string(item_rows[index] + 1) + ": item " +
+                             (code.empty() ? doc.items[index].uuid : "\"" + code + "\"") +
+                             ": its parent \"" + parent + "\" is not in the file");
     }
     doc.items[index].parent_uuid = it->second;
   }

@@ -18,7 +18,7 @@ class NativeReader {
   explicit NativeReader(const std::string& source) : source_(source) {}
 
   Result<FrameworkDoc> Read(const json::value& root) {
-    if (!root.is_object()) return Error("/", "expected a JSON object");
+    if (!root.is_object()) return Wrap(Error("/", "expected a JSON object"));
     const auto& top = root.get_object();
     FieldReader r(top, "");
     r.OnlyKeys({"opennos", "framework", "items", "associations"});
@@ -29,7 +29,7 @@ class NativeReader {
                             std::string(kNativeTag) + "\")");
     }
     const auto* framework = r.Object("framework");
-    if (r.ok() && framework == nullptr) return Error("/", "missing \"framework\"");
+    if (r.ok() && framework == nullptr) return Wrap(Error("/", "missing \"framework\""));
     const auto* items = r.Array("items");
     const auto* associations = r.Array("associations");
     if (!r.ok()) return Wrap(r.status());
@@ -76,16 +76,16 @@ class NativeReader {
         item->uuid = item->code.empty() ? NameUuid(doc_.framework.uuid, "item-at:" + here)
                                         : DerivedItemUuid(doc_.framework.uuid, item->code);
       }
-      const std::string uuid = item->uuid;
-      if (!seen_.emplace(uuid, here).second) {
-        return Error(here, "the UUID " + uuid + " is also used at " + seen_[uuid]);
-      }
       if (!item->code.empty()) {
         auto [it, fresh] = code_at_.emplace(item->code, here);
         if (!fresh) {
           return Error(PointerJoin(here, "code"),
                        "the code \"" + item->code + "\" is also used at " + it->second);
         }
+      }
+      const std::string uuid = item->uuid;
+      if (!seen_.emplace(uuid, here).second) {
+        return Error(here, "the UUID " + uuid + " is also used at " + seen_[uuid]);
       }
       doc_.items.push_back(std::move(*item));
       const auto* children = o.if_contains("children");
@@ -99,9 +99,10 @@ class NativeReader {
 
   Status ReadNode(const json::object& o, const std::string& pointer, NodeRef& node) {
     FieldReader r(o, pointer);
-    r.OnlyKeys({"uuid", "framework", "code", "uri", "title"});
+    r.OnlyKeys({"uuid", "identifier", "framework", "code", "uri", "title"});
     std::string uuid, framework;
     r.String("uuid", uuid);
+    if (uuid.empty()) r.String("identifier", uuid);  // an outside node's own identifier
     r.String("framework", framework);
     r.String("code", node.code);
     r.String("uri", node.uri);
@@ -170,6 +171,15 @@ class NativeReader {
     if (origin == nullptr) return Error(pointer, "missing \"origin\"");
     if (destination == nullptr) return Error(pointer, "missing \"destination\"");
     if (a.provenance.empty()) a.provenance = "authored";
+    if (a.provenance != "authored" && a.provenance != "imported" && a.provenance != "suggested") {
+      return Error(PointerJoin(pointer, "provenance"),
+                   "\"" + a.provenance + "\" is not one of: authored, imported, suggested");
+    }
+    if (!a.decision.empty() && a.decision != "pending" && a.decision != "accepted" &&
+        a.decision != "rejected") {
+      return Error(PointerJoin(pointer, "decision"),
+                   "\"" + a.decision + "\" is not one of: pending, accepted, rejected");
+    }
     if (Status s = ReadNode(*origin, PointerJoin(pointer, "origin"), a.origin); !s.ok()) return s;
     if (Status s = ReadNode(*destination, PointerJoin(pointer, "destination"), a.destination);
         !s.ok()) {

@@ -7,11 +7,11 @@
 namespace opennos::web {
 namespace {
 
-constexpr int kColumnWidth = 200;
+constexpr int kColumnWidth = 240;
 constexpr int kGap = 14;
 constexpr int kPad = 8;
-constexpr int kLine = 16;
-constexpr size_t kCharsPerLine = 26;
+constexpr int kLine = 20;
+constexpr size_t kCharsPerLine = 25;
 
 size_t Utf8Length(std::string_view s) {
   size_t n = 0;
@@ -35,8 +35,8 @@ void Draw(const Box& b, std::string& out) {
          b.fill + "\" stroke=\"" + b.stroke + "\" rx=\"2\"/>\n";
   for (size_t i = 0; i < b.lines.size(); ++i) {
     out += "<text x=\"" + std::to_string(b.x + kPad) + "\" y=\"" +
-           std::to_string(b.y + kPad + 12 + static_cast<int>(i) * kLine) + "\" fill=\"" +
-           b.text + "\" font-size=\"13\"" + (b.bold ? " font-weight=\"bold\"" : "") + ">" +
+           std::to_string(b.y + kPad + 15 + static_cast<int>(i) * kLine) + "\" fill=\"" +
+           b.text + "\" font-size=\"16\"" + (b.bold ? " font-weight=\"bold\"" : "") + ">" +
            HtmlEscape(b.lines[i]) + "</text>\n";
   }
 }
@@ -90,7 +90,7 @@ std::string FunctionalMapSvg(const FrameworkDoc& doc) {
               WrapText("Key purpose: " + (doc.framework.key_purpose.empty()
                                               ? doc.framework.title
                                               : doc.framework.key_purpose),
-                       static_cast<size_t>((width - 2 * kGap) / 8), 3),
+                       static_cast<size_t>((width - 2 * kGap) / 10), 4),
               "#0b0c0c", "#0b0c0c", "#ffffff", true};
   boxes.push_back(purpose);
   int height = purpose.y + purpose.Height();
@@ -127,8 +127,10 @@ std::string FunctionalMapSvg(const FrameworkDoc& doc) {
     height = std::max(height, y);
   }
   height += kGap;
-  std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"opennos-map\" viewBox=\"0 0 " +
-                    std::to_string(width) + " " + std::to_string(height) +
+  // Drawn at its natural size (16px text) inside a scrolling region, never shrunk to fit.
+  const std::string w = std::to_string(width), h = std::to_string(height);
+  std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"opennos-map\" width=\"" + w +
+                    "\" height=\"" + h + "\" viewBox=\"0 0 " + w + " " + h +
                     "\" role=\"img\" aria-labelledby=\"map-title map-desc\">\n";
   out += "<title id=\"map-title\">Functional map of " + HtmlEscape(doc.framework.title) +
          "</title>\n";

@@ -136,9 +136,12 @@ json::array StatementList(const Context& ctx, const std::vector<const Item*>& it
     std::string code = item->code;
     const size_t dot = code.rfind('.');
     if (dot != std::string::npos) code = code.substr(dot + 1);
+    // Marked as English when Welsh was asked for but this statement has none.
+    const bool english = Welsh(ctx) && item->cy.text.empty() && item->cy.title.empty();
     out.push_back(json::object{{"code", code},
                                {"title", Pick(ctx, item->title, item->cy.title)},
-                               {"text", Pick(ctx, item->text, item->cy.text)}});
+                               {"text", Pick(ctx, item->text, item->cy.text)},
+                               {"lang_en", english}});
   }
   return out;
 }

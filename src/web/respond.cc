@@ -7,7 +7,10 @@ namespace opennos::web {
 
 Response HtmlPage(int status, std::string_view page, boost::json::object model,
                   const Context& ctx) {
-  const std::string lang = ctx.request.Query("lang") == "cy" ? "cy" : "en";
+  // Welsh only where the page has Welsh to show; elsewhere ?lang=cy still gives English.
+  const bool welsh_text = model.contains("has_welsh") && model["has_welsh"].is_bool() &&
+                          model["has_welsh"].get_bool();
+  const std::string lang = ctx.request.Query("lang") == "cy" && welsh_text ? "cy" : "en";
   model["lang"] = lang;
   model["welsh"] = lang == "cy";
   if (!model.contains("query")) model["query"] = ctx.request.Query("q");

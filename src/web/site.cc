@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "web/api.h"
+#include "web/case_api.h"
 #include "web/gzip.h"
 #include "web/http/etag.h"
 #include "web/pages.h"
@@ -42,6 +43,23 @@ constexpr RouteEntry kRoutes[] = {
     {"/api/v1/items/{uuid}", api::Item},
     {"/api/v1/items/{uuid}/associations", api::ItemAssociations},
     {"/api/v1/units/{urn}", api::Unit},
+    // The CASE service; {version} is v1p1 or v1p0 (case_api.h). The last two answer any other
+    // address under it with the CASE status payload.
+    {"/ims/case/{version}/CFDocuments", case_api::Documents},
+    {"/ims/case/{version}/CFDocuments/{id}", case_api::Document},
+    {"/ims/case/{version}/CFPackages/{id}", case_api::Package},
+    {"/ims/case/{version}/CFItems/{id}", case_api::Item},
+    {"/ims/case/{version}/CFItemAssociations/{id}", case_api::ItemAssociations},
+    {"/ims/case/{version}/CFAssociations/{id}", case_api::Association},
+    {"/ims/case/{version}/CFAssociationGroupings/{id}", case_api::AssociationGrouping},
+    {"/ims/case/{version}/CFConcepts/{id}", case_api::Concept},
+    {"/ims/case/{version}/CFItemTypes/{id}", case_api::ItemType},
+    {"/ims/case/{version}/CFLicenses/{id}", case_api::License},
+    {"/ims/case/{version}/CFSubjects/{id}", case_api::Subject},
+    {"/ims/case/{version}/CFRubrics/{id}", case_api::Rubric},
+    {"/ims/case/{version}/discovery/{file}", case_api::Discovery},
+    {"/ims/case/{version}/{what}", case_api::Unknown},
+    {"/ims/case/{version}/{what}/{id}", case_api::Unknown},
 };
 
 // Matches one path segment against a pattern segment, appending captures. A pattern segment
@@ -121,13 +139,17 @@ constexpr std::size_t kMaxCacheBytes = 64 << 20;
 
 }  // namespace
 
+namespace {
+std::atomic<std::uint64_t> next_site_id{1};
+}  // namespace
+
 Site::Site(StoreFactory open_store, IndexFactory open_index)
-    : open_store_(std::move(open_store)), open_index_(std::move(open_index)) {}
+    : id_(next_site_id++), open_store_(std::move(open_store)), open_index_(std::move(open_index)) {}
 
 search::Index* Site::ThreadIndex() {
   if (!open_index_) return nullptr;
-  thread_local std::unordered_map<const Site*, std::unique_ptr<search::Index>> indexes;
-  auto& index = indexes[this];
+  thread_local std::unordered_map<std::uint64_t, std::unique_ptr<search::Index>> indexes;
+  auto& index = indexes[id_];
   if (!index) {
     auto opened = open_index_();
     if (!opened.ok()) return nullptr;  // none yet: try again on the next search
@@ -142,8 +164,8 @@ search::Index* Site::ThreadIndex() {
 
 Store& Site::ThreadStore() {
   // One connection per thread for this site; SQLite connections are not shared across threads.
-  thread_local std::unordered_map<const Site*, std::unique_ptr<Store>> stores;
-  auto& store = stores[this];
+  thread_local std::unordered_map<std::uint64_t, std::unique_ptr<Store>> stores;
+  auto& store = stores[id_];
   if (!store) {
     auto opened = open_store_();
     if (!opened.ok()) throw std::runtime_error(opened.status().message());
@@ -226,12 +248,15 @@ Response Site::Finish(const Request& request, const Cached& cached) const {
   r.status = cached.response.status;
   r.headers = cached.response.headers;
   const std::string etag = r.Get("ETag");
-  if (!etag.empty() && EtagMatches(request.Header("if-none-match"), etag)) {
+  const std::string if_none_match = request.Header("if-none-match");
+  if (!etag.empty() && (EtagMatches(if_none_match, etag) ||
+                        EtagMatches(if_none_match, GzipEtag(etag)))) {
     r.status = 304;
     return r;
   }
   if (!cached.gzipped.empty() && AcceptsGzip(request.Header("accept-encoding"))) {
     r.Set("Content-Encoding", "gzip");
+    if (!etag.empty()) r.Set("ETag", GzipEtag(etag));
     r.body = cached.gzipped;
   } else {
     r.body = cached.response.body;

@@ -3,6 +3,7 @@
 // conditional requests, compression and security headers. Knows nothing of sockets.
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -43,6 +44,7 @@ class Site {
   Response Route(const Request& request, Store& store);
   Response Finish(const Request& request, const Cached& cached) const;
 
+  const std::uint64_t id_;  // keys this site's per-thread connections (never reused)
   StoreFactory open_store_;
   IndexFactory open_index_;
   std::mutex cache_mutex_;

@@ -61,11 +61,12 @@ const std::unordered_map<std::string, File>& Files() {
       } else if (name == "govuk-frontend.min.css") {
         add(StylesheetPath(), name, r.data);
       } else if (name == "govuk-frontend.min.js") {
-        add("/static/govuk-frontend.min.js", name, r.data);
+        add("/static/govuk-frontend-6.6.0.min.js", name, r.data);
       }
     }
     for (const Resource& r : StaticResources()) {
       const std::string name(r.name);
+      if (name == "openapi.json") continue;  // served by the API at /api/v1/openapi.json
       add(name == "site.css" ? SiteStylesheetPath()
                              : name == "app.js" ? ScriptPath() : "/static/" + name,
           name, r.data);
@@ -73,6 +74,12 @@ const std::unordered_map<std::string, File>& Files() {
     return map;
   }();
   return *files;
+}
+
+bool IsVersioned(const std::string& path) {
+  return path.rfind("/assets/fonts/", 0) == 0 || path == StylesheetPath() ||
+         path == ScriptPath() || path == SiteStylesheetPath() ||
+         path == "/static/govuk-frontend-6.6.0.min.js";
 }
 
 }  // namespace
@@ -110,6 +117,7 @@ bool IsStaticPath(std::string_view path) {
 Response StaticFile(const Request& request, std::string_view path) {
   std::string key(path);
   if (key == "/favicon.ico") key = "/assets/images/favicon.ico";
+  if (key == "/robots.txt") key = "/static/robots.txt";
   const auto& files = Files();
   auto it = files.find(key);
   if (it == files.end()) {
@@ -119,16 +127,19 @@ Response StaticFile(const Request& request, std::string_view path) {
   Response r;
   r.Set("Content-Type", f.content_type);
   r.Set("ETag", f.etag);
-  // Fonts and images keep their names across versions but never change within one; the CSS
-  // and scripts have versioned names. Both can be cached for a year.
-  r.Set("Cache-Control", "public, max-age=31536000, immutable");
+  // Versioned names (the CSS and scripts carry a version or hash, the fonts a hash) never
+  // change: cache them for a year. Other files (images, robots.txt) for a day, then revalidate.
+  r.Set("Cache-Control", IsVersioned(key) ? "public, max-age=31536000, immutable"
+                                          : "public, max-age=86400");
   if (!f.gzipped.empty()) r.Set("Vary", "Accept-Encoding");
-  if (EtagMatches(request.Header("if-none-match"), f.etag)) {
+  if (EtagMatches(request.Header("if-none-match"), f.etag) ||
+      EtagMatches(request.Header("if-none-match"), GzipEtag(f.etag))) {
     r.status = 304;
     return r;
   }
   if (!f.gzipped.empty() && AcceptsGzip(request.Header("accept-encoding"))) {
     r.Set("Content-Encoding", "gzip");
+    r.Set("ETag", GzipEtag(f.etag));
     r.body = f.gzipped;
   } else {
     r.body = std::string(f.data);

@@ -207,6 +207,8 @@ class SqliteStore final : public Store {
   Status PutItem(const Item& item, std::int64_t revision, bool insert);
   Status PutAssociation(const Association& a, int position, std::int64_t revision, bool insert);
   Status Delete(const char* table, const std::string& uuid);
+  // The highest revision number recorded for an entity (0 if none).
+  Result<std::int64_t> LastRevisionNumber(const std::string& uuid);
   Status AddRevision(const char* entity, const std::string& uuid, const std::string& framework,
                      std::int64_t number, const std::string& before, const std::string& after,
                      Write& w);
@@ -330,7 +332,7 @@ Result<std::vector<Association>> SqliteStore::AssociationsOf(std::string_view it
 Result<std::vector<Revision>> SqliteStore::History(std::string_view entity_uuid) {
   auto s = db_->Prepare(
       "SELECT id, entity, entity_uuid, framework_uuid, number, author, at, reason, before, after"
-      " FROM revisions WHERE entity_uuid = ? ORDER BY number");
+      " FROM revisions WHERE entity_uuid = ? ORDER BY number, id");
   if (!s.ok()) return s.status();
   (*s)->Bind(1, entity_uuid);
   std::vector<Revision> out;
@@ -463,12 +465,18 @@ Status SqliteStore::SaveItems(const FrameworkDoc& doc, Write& w) {
           return Status::Conflict("item " + item.uuid + " belongs to another framework");
         }
       }
-      if (Status s = PutItem(item, 1, true); !s.ok()) {
+      std::int64_t number = 1;
+      if (!stored.empty()) {  // an item removed earlier and now back continues its history
+        auto last = LastRevisionNumber(item.uuid);
+        if (!last.ok()) return last.status();
+        number = *last + 1;
+      }
+      if (Status s = PutItem(item, number, true); !s.ok()) {
         return s.code() == Status::Code::kConflict
                    ? Status::Conflict("item " + item.uuid + " belongs to another framework")
                    : s;
       }
-      RETURN_IF_ERROR(AddRevision("item", item.uuid, fw, 1, "", after, w));
+      RETURN_IF_ERROR(AddRevision("item", item.uuid, fw, number, "", after, w));
       ++w.report.items_added;
     } else {
       if (it->second.first != after) {
@@ -513,12 +521,14 @@ Status SqliteStore::SaveAssociations(const FrameworkDoc& doc, Write& w) {
     const std::string after = AssociationSnapshot(a);
     auto it = stored.find(a.uuid);
     if (it == stored.end()) {
-      if (Status s = PutAssociation(a, position, 1, true); !s.ok()) {
+      auto last = LastRevisionNumber(a.uuid);
+      if (!last.ok()) return last.status();
+      if (Status s = PutAssociation(a, position, *last + 1, true); !s.ok()) {
         return s.code() == Status::Code::kConflict
                    ? Status::Conflict("association " + a.uuid + " belongs to another framework")
                    : s;
       }
-      RETURN_IF_ERROR(AddRevision("association", a.uuid, fw, 1, "", after, w));
+      RETURN_IF_ERROR(AddRevision("association", a.uuid, fw, *last + 1, "", after, w));
       ++w.report.associations_added;
       continue;
     }
@@ -613,6 +623,17 @@ Status SqliteStore::PutAssociation(const Association& a, int position, std::int6
   if (a.score) st.Bind(15, *a.score);
   st.BindOrNull(16, a.decision).BindOrNull(17, a.extra).Bind(18, revision).Bind(19, position);
   return st.Run();
+}
+
+Result<std::int64_t> SqliteStore::LastRevisionNumber(const std::string& uuid) {
+  auto s = db_->Prepare("SELECT coalesce(max(number), 0) FROM revisions WHERE entity_uuid = ?");
+  if (!s.ok()) return s.status();
+  (*s)->Bind(1, uuid);
+  auto row = (*s)->Step();
+  if (!row.ok()) return row.status();
+  const std::int64_t n = (*s)->Int(0);
+  (*s)->Reset();
+  return n;
 }
 
 Status SqliteStore::Delete(const char* table, const std::string& uuid) {

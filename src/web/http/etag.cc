@@ -16,6 +16,11 @@ std::string StrongEtag(std::string_view body) {
   return buf;
 }
 
+std::string GzipEtag(std::string_view etag) {
+  if (etag.size() < 2 || etag.back() != '"') return std::string(etag);
+  return std::string(etag.substr(0, etag.size() - 1)) + "-gz\"";
+}
+
 bool EtagMatches(std::string_view header, std::string_view etag) {
   if (header.empty()) return false;
   size_t start = 0;
@@ -24,8 +29,8 @@ bool EtagMatches(std::string_view header, std::string_view etag) {
     if (end == std::string_view::npos) end = header.size();
     std::string_view tag = header.substr(start, end - start);
     start = end + 1;
-    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
-    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
     if (tag == "*") return true;
     if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);
     if (tag == etag) return true;

@@ -3,6 +3,8 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -18,6 +20,9 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 const char* kPlainError = "text/plain; charset=utf-8";
+
+// Requests being answered right now, so that a stop can wait for them and no longer.
+std::atomic<int> in_flight{0};
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -47,6 +52,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return Close();
     }
     started_ = Clock::now();
+    ++in_flight;
     if (ec == http::error::header_limit) {
       return SendError(431, "The request line or headers are too large.\n");
     }
@@ -54,6 +60,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return SendError(400, "Malformed request: " + ec.message() + ".\n");
 
     const auto& req = parser_->get();
+    if (req.version() == 11 && req.find(http::field::host) == req.end()) {
+      return SendError(400, "An HTTP/1.1 request needs a Host header.\n");
+    }
     Request request;
     request.method = std::string(req.method_string());
     request.target = std::string(req.target());
@@ -79,7 +88,12 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void SendError(int status, std::string message) {
-    Send(Response{status, {{"Content-Type", kPlainError}}, std::move(message)}, false, false,
+    Response r{status,
+               {{"Content-Type", kPlainError},
+                {"Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"},
+                {"X-Content-Type-Options", "nosniff"}},
+               std::move(message)};
+    Send(std::move(r), false, false,
          parser_ ? std::string(parser_->get().method_string()) : "",
          parser_ ? std::string(parser_->get().target()) : "");
   }
@@ -92,7 +106,8 @@ class Session : public std::enable_shared_from_this<Session> {
     for (auto& [name, value] : response.headers) res->set(name, value);
     const std::size_t length = response.body.size();
     if (!head) res->body() = std::move(response.body);
-    res->content_length(length);
+    // A 304 or 204 has no body and, here, no Content-Length (RFC 9110 8.6).
+    if (response.status != 304 && response.status != 204) res->content_length(length);
     res->keep_alive(keep_alive);
     record_ = {std::move(method), std::move(target), response.status, length, 0};
     stream_.expires_after(options_.read_timeout);
@@ -103,6 +118,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnWrite(beast::error_code ec, bool keep_alive) {
+    --in_flight;
     record_.milliseconds =
         std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
     if (log_) log_(record_);
@@ -192,14 +208,24 @@ Status RunServer(const ServerOptions& options, const Handler& handler, const Acc
   listener->Accept();
   if (on_listening) on_listening(listener->Port());
 
-  // On SIGINT or SIGTERM: stop accepting, give requests in flight a moment, then stop.
+  // On SIGINT or SIGTERM: stop accepting, let requests in flight finish (for at most
+  // drain_time), then stop.
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   asio::steady_timer drain(ioc);
+  Clock::time_point deadline;
+  std::function<void()> wait_for_requests = [&] {
+    if (in_flight.load() <= 0 || Clock::now() >= deadline) {
+      ioc.stop();
+      return;
+    }
+    drain.expires_after(std::chrono::milliseconds(20));
+    drain.async_wait([&](beast::error_code) { wait_for_requests(); });
+  };
   signals.async_wait([&](beast::error_code ec, int) {
     if (ec) return;
     listener->Close();
-    drain.expires_after(options.drain_time);
-    drain.async_wait([&](beast::error_code) { ioc.stop(); });
+    deadline = Clock::now() + options.drain_time;
+    wait_for_requests();
   });
 
   std::vector<std::thread> pool;

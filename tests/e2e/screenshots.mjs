@@ -1,0 +1,103 @@
+// Writes the screenshots in docs/screenshots/ from a fresh demo server:
+//   home.png   the home page, 1200 px wide, whole page
+//   suite.png  the Management and Leadership suite, 1200 px wide, cut to its first 1600 px
+//   unit.png   the unit ODSMLC3, 1200 px wide, whole page
+//
+// Usage: node tests/e2e/screenshots.mjs [OUTPUT_DIR]
+// OPENNOS_BINARY  the opennos executable (default /work/main/build/opennos)
+// CHROMIUM        the browser (default /usr/bin/chromium)
+
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..', '..');
+const BINARY = process.env.OPENNOS_BINARY || '/work/main/build/opennos';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const OUT = path.resolve(process.argv[2] || path.join(REPO, 'docs', 'screenshots'));
+const WIDTH = 1200;
+
+const SHOTS = [
+  { file: 'home.png', path: '/', fullPage: true },
+  { file: 'suite.png', path: '/suites/ML', fullPage: true, maxHeight: 1600 },
+  { file: 'unit.png', path: '/nos/ODSMLC3', fullPage: true },
+];
+
+const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opennos-shots-'));
+let server = null;
+
+function cleanup() {
+  if (server && server.exitCode === null && server.signalCode === null) {
+    try { process.kill(server.pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+  server = null;
+  fs.rmSync(tmpDir, { recursive: true, force: true });
+}
+process.on('exit', cleanup);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => process.exit(128 + os.constants.signals[signal]));
+}
+
+function runCli(...args) {
+  const r = spawnSync(BINARY, ['--data', tmpDir, ...args], { encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`opennos ${args.join(' ')} failed: ${r.stdout}${r.stderr}`);
+}
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    let log = '';
+    server = spawn(BINARY, ['--data', tmpDir, 'serve', '--host', '127.0.0.1', '--port', '0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 20_000);
+    const onData = (chunk) => {
+      log += chunk.toString();
+      const m = /at http:\/\/127\.0\.0\.1:(\d+)\//.exec(log);
+      if (m) { clearTimeout(timer); resolve(`http://127.0.0.1:${m[1]}`); }
+    };
+    server.stdout.on('data', onData);
+    server.stderr.on('data', onData);
+    server.on('error', reject);
+    server.on('exit', (code) => reject(new Error(`server exited (${code}):\n${log}`)));
+  });
+}
+
+runCli('init');
+runCli('demo');
+const base = await startServer();
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+try {
+  const context = await browser.newContext({ viewport: { width: WIDTH, height: 900 }, deviceScaleFactor: 1 });
+  fs.mkdirSync(OUT, { recursive: true });
+  for (const shot of SHOTS) {
+    const page = await context.newPage();
+    const response = await page.goto(base + shot.path, { waitUntil: 'load' });
+    if (response.status() !== 200) throw new Error(`${shot.path} answered ${response.status()}`);
+    await page.evaluate(() => document.fonts.ready);
+    const file = path.join(OUT, shot.file);
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    const options = { path: file, fullPage: shot.fullPage, animations: 'disabled', caret: 'hide' };
+    if (shot.maxHeight && height > shot.maxHeight) {
+      options.clip = { x: 0, y: 0, width: WIDTH, height: shot.maxHeight };
+    }
+    await page.screenshot(options);
+    console.log(`${file} (${shot.path}, ${WIDTH}x${Math.min(height, shot.maxHeight ?? height)})`);
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  if (server && server.exitCode === null && server.signalCode === null) {
+    server.removeAllListeners('exit');
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    process.kill(server.pid, 'SIGTERM');
+    await exited;
+  }
+  cleanup();
+}
