@@ -79,7 +79,7 @@ int Demo(const Globals& g) {
 }
 
 int Import(const Globals& g, const std::vector<std::string>& files, const std::string& format,
-           const std::string& author, const std::string& reason, bool progress) {
+           const std::string& author, const std::string& reason, bool progress, bool index) {
   auto parsed = ParseFileFormat(format);
   if (!parsed.ok()) return Fail(parsed.status());
   auto store = OpenStore(g);
@@ -91,7 +91,11 @@ int Import(const Globals& g, const std::vector<std::string>& files, const std::s
   auto report = ImportFiles(**store, files, options);
   if (!report.ok()) return Fail(report.status());
   PrintReport(*report);
-  std::cout << UpdateIndexAfterWrite(**store, g.data_dir) << "\n";
+  if (index) {
+    std::cout << UpdateIndexAfterWrite(**store, g.data_dir) << "\n";
+  } else {
+    std::cout << "search index: not updated (--no-index); a server or the next search catches up\n";
+  }
   return 0;
 }
 

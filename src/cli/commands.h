@@ -15,7 +15,7 @@ struct Globals {
 int Init(const Globals& g);
 int Demo(const Globals& g);
 int Import(const Globals& g, const std::vector<std::string>& files, const std::string& format,
-           const std::string& author, const std::string& reason, bool progress);
+           const std::string& author, const std::string& reason, bool progress, bool index);
 int Export(const Globals& g, const std::string& name, const std::string& format,
            const std::string& output);
 int List(const Globals& g, bool json);

@@ -49,6 +49,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   import->add_option("--why", reason, "why (recorded in each revision)");
   import->add_flag("--progress", progress, "report progress on stderr");
+  bool no_index = false;
+  import->add_flag("--no-index", no_index,
+                   "leave the search index for later (a running server, the next search or "
+                   "`reindex` brings it up to date)");
 
   std::string name, output, export_format = "native";
   auto* exp = app.add_subcommand("export", "Export a framework (CODE, CODE@EDITION or UUID)");
@@ -98,7 +102,7 @@ int main(int argc, char** argv) {
   try {
     if (*init) return opennos::cli::Init(g);
     if (*demo) return opennos::cli::Demo(g);
-    if (*import) return opennos::cli::Import(g, files, format, author, reason, progress);
+    if (*import) return opennos::cli::Import(g, files, format, author, reason, progress, !no_index);
     if (*exp) return opennos::cli::Export(g, name, export_format, output);
     if (*list) return opennos::cli::List(g, json);
     if (*show) return opennos::cli::Show(g, key);

@@ -28,8 +28,8 @@ std::string BaseUrl(const Request& request) {
   const std::string host = request.Header("host");
   const bool plausible =
       !host.empty() && host.size() <= 255 && std::all_of(host.begin(), host.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ||
-               c == ':' || c == '[' || c == ']';
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' ||
+               c == '[' || c == ']';
       });
   return "http://" + (plausible ? host : std::string("localhost"));
 }
@@ -98,23 +98,20 @@ Response WithId(const Context& ctx, Body body) {
 
 // ---- associations
 
-bool EndIs(const json::object& association, const std::string& id) {
-  for (const char* end : {"originNodeURI", "destinationNodeURI"}) {
-    const auto* node = association.if_contains(end);
-    if (node == nullptr || !node->is_object()) continue;
-    const auto* identifier = node->get_object().if_contains("identifier");
-    if (identifier != nullptr && identifier->is_string() && identifier->get_string() == id) {
-      return true;
-    }
-  }
-  return false;
-}
-
+// Whether `o`'s identifier is `id` (canonical), however the object spells its UUID.
 bool IdentifierIs(const json::object& o, const std::string& id) {
   const auto* identifier = o.if_contains("identifier");
   if (identifier == nullptr || !identifier->is_string()) return false;
   const auto canonical = CanonicalUuid(identifier->get_string());
   return canonical ? *canonical == id : identifier->get_string() == id;
+}
+
+bool EndIs(const json::object& association, const std::string& id) {
+  for (const char* end : {"originNodeURI", "destinationNodeURI"}) {
+    const auto* node = association.if_contains(end);
+    if (node != nullptr && node->is_object() && IdentifierIs(node->get_object(), id)) return true;
+  }
+  return false;
 }
 
 // `doc` cut down to `associations` and the items they and `items` need (both ends; an item's
@@ -137,8 +134,7 @@ FrameworkDoc Slice(const FrameworkDoc& doc, std::unordered_set<std::string> item
 
 // The rendered associations of `slice` that `keep` accepts.
 template <typename Keep>
-void AppendRendered(const FrameworkDoc& slice, const CaseOptions& o, Keep keep,
-                    json::array& out) {
+void AppendRendered(const FrameworkDoc& slice, const CaseOptions& o, Keep keep, json::array& out) {
   for (auto& a : CaseAssociationsJson(slice, o)) {
     if (keep(a.as_object())) out.push_back(std::move(a));
   }
@@ -157,8 +153,9 @@ json::array AssociationsAt(const FrameworkDoc& doc, const std::string& id, const
     if (a.origin.uuid == id || a.destination.uuid == id) stated.push_back(a);
   }
   json::array out;
-  AppendRendered(Slice(doc, std::move(items), std::move(stated)), o,
-                 [&](const json::object& a) { return EndIs(a, id); }, out);
+  AppendRendered(
+      Slice(doc, std::move(items), std::move(stated)), o,
+      [&](const json::object& a) { return EndIs(a, id); }, out);
   return out;
 }
 
@@ -177,8 +174,8 @@ Result<std::optional<json::object>> StoredAssociation(Store& store, const std::s
   for (const opennos::Association& a : doc->associations) {
     if (a.uuid != id) continue;
     json::array found;
-    AppendRendered(Slice(*doc, {}, {a}), o,
-                   [&](const json::object& r) { return IdentifierIs(r, id); }, found);
+    AppendRendered(
+        Slice(*doc, {}, {a}), o, [&](const json::object& r) { return IdentifierIs(r, id); }, found);
     if (!found.empty()) return std::optional<json::object>(found.front().as_object());
   }
   return std::optional<json::object>();
@@ -293,10 +290,11 @@ Response Kept(const Context& ctx, std::initializer_list<std::string_view> path,
 
 case_query::RecordFields DocumentFields(CaseVersion v) {
   case_query::RecordFields f;
-  f.names = {"identifier", "uri", "creator", "title", "lastChangeDateTime",
-             "officialSourceURL", "publisher", "description", "subject", "subjectURI",
-             "language", "version", "adoptionStatus", "statusStartDate", "statusEndDate",
-             "licenseURI", "notes", "CFPackageURI"};
+  f.names = {
+      "identifier",        "uri",       "creator",        "title",           "lastChangeDateTime",
+      "officialSourceURL", "publisher", "description",    "subject",         "subjectURI",
+      "language",          "version",   "adoptionStatus", "statusStartDate", "statusEndDate",
+      "licenseURI",        "notes",     "CFPackageURI"};
   f.objects = {"subjectURI", "licenseURI", "CFPackageURI"};
   if (v == CaseVersion::k1p1) {
     for (std::string_view name : {"frameworkType", "caseVersion", "extensions"}) {

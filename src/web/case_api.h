@@ -14,10 +14,10 @@
 
 namespace opennos::web::case_api {
 
-Response Documents(const Context& ctx);            // CFDocuments?limit&offset&sort&orderBy&filter&fields
-Response Document(const Context& ctx);             // CFDocuments/{id}, with CFPackageURI
-Response Package(const Context& ctx);              // CFPackages/{id}, package form
-Response Item(const Context& ctx);                 // CFItems/{id}, with CFDocumentURI
+Response Documents(const Context& ctx);  // CFDocuments?limit&offset&sort&orderBy&filter&fields
+Response Document(const Context& ctx);   // CFDocuments/{id}, with CFPackageURI
+Response Package(const Context& ctx);    // CFPackages/{id}, package form
+Response Item(const Context& ctx);       // CFItems/{id}, with CFDocumentURI
 Response ItemAssociations(const Context& ctx);     // CFItemAssociations/{id}
 Response Association(const Context& ctx);          // CFAssociations/{id}, tree ones included
 Response AssociationGrouping(const Context& ctx);  // CFAssociationGroupings/{id}

@@ -23,49 +23,65 @@ struct Schema {
 };
 
 const std::vector<Property>& DocumentProperties() {
-  static const std::vector<Property> p{
-      {"identifier", "uuid", kRequired},   {"uri", "uri", kRequired},
-      {"frameworkType", "string", kNew},   {"caseVersion", "caseVersion", kNew},
-      {"creator", "string", kRequired},    {"title", "string", kRequired},
-      {"lastChangeDateTime", "date-time", kRequired},
-      {"officialSourceURL", "uri"},        {"publisher", "string"},
-      {"description", "string"},           {"subject", "strings"},
-      {"subjectURI", "[]LinkURI"},         {"language", "string"},
-      {"version", "string"},               {"adoptionStatus", "string"},
-      {"statusStartDate", "date"},         {"statusEndDate", "date"},
-      {"licenseURI", "#LinkURI"},          {"notes", "string"},
-      {"extensions", "object", kNew}};
+  static const std::vector<Property> p{{"identifier", "uuid", kRequired},
+                                       {"uri", "uri", kRequired},
+                                       {"frameworkType", "string", kNew},
+                                       {"caseVersion", "caseVersion", kNew},
+                                       {"creator", "string", kRequired},
+                                       {"title", "string", kRequired},
+                                       {"lastChangeDateTime", "date-time", kRequired},
+                                       {"officialSourceURL", "uri"},
+                                       {"publisher", "string"},
+                                       {"description", "string"},
+                                       {"subject", "strings"},
+                                       {"subjectURI", "[]LinkURI"},
+                                       {"language", "string"},
+                                       {"version", "string"},
+                                       {"adoptionStatus", "string"},
+                                       {"statusStartDate", "date"},
+                                       {"statusEndDate", "date"},
+                                       {"licenseURI", "#LinkURI"},
+                                       {"notes", "string"},
+                                       {"extensions", "object", kNew}};
   return p;
 }
 
 const std::vector<Property>& ItemProperties() {
-  static const std::vector<Property> p{
-      {"identifier", "uuid", kRequired},    {"fullStatement", "string", kRequired},
-      {"alternativeLabel", "string"},       {"CFItemType", "string"},
-      {"uri", "uri", kRequired},            {"humanCodingScheme", "string"},
-      {"listEnumeration", "string"},        {"abbreviatedStatement", "string"},
-      {"conceptKeywords", "strings"},       {"conceptKeywordsURI", "#LinkURI"},
-      {"notes", "string"},                  {"subject", "strings", kNew},
-      {"subjectURI", "[]LinkURI", kNew},    {"language", "string"},
-      {"educationLevel", "strings"},        {"CFItemTypeURI", "#LinkURI"},
-      {"licenseURI", "#LinkURI"},           {"statusStartDate", "date"},
-      {"statusEndDate", "date"},            {"lastChangeDateTime", "date-time", kRequired},
-      {"extensions", "object", kNew}};
+  static const std::vector<Property> p{{"identifier", "uuid", kRequired},
+                                       {"fullStatement", "string", kRequired},
+                                       {"alternativeLabel", "string"},
+                                       {"CFItemType", "string"},
+                                       {"uri", "uri", kRequired},
+                                       {"humanCodingScheme", "string"},
+                                       {"listEnumeration", "string"},
+                                       {"abbreviatedStatement", "string"},
+                                       {"conceptKeywords", "strings"},
+                                       {"conceptKeywordsURI", "#LinkURI"},
+                                       {"notes", "string"},
+                                       {"subject", "strings", kNew},
+                                       {"subjectURI", "[]LinkURI", kNew},
+                                       {"language", "string"},
+                                       {"educationLevel", "strings"},
+                                       {"CFItemTypeURI", "#LinkURI"},
+                                       {"licenseURI", "#LinkURI"},
+                                       {"statusStartDate", "date"},
+                                       {"statusEndDate", "date"},
+                                       {"lastChangeDateTime", "date-time", kRequired},
+                                       {"extensions", "object", kNew}};
   return p;
 }
 
 const std::vector<Property>& AssociationProperties() {
-  static const std::vector<Property> p{
-      {"identifier", "uuid", kRequired},
-      {"associationType", "associationType", kRequired},
-      {"sequenceNumber", "integer"},
-      {"uri", "uri", kRequired},
-      {"originNodeURI", "#LinkGenURI", kRequired},
-      {"destinationNodeURI", "#LinkGenURI", kRequired},
-      {"CFAssociationGroupingURI", "#LinkURI"},
-      {"lastChangeDateTime", "date-time", kRequired},
-      {"notes", "string", kNew},
-      {"extensions", "object", kNew}};
+  static const std::vector<Property> p{{"identifier", "uuid", kRequired},
+                                       {"associationType", "associationType", kRequired},
+                                       {"sequenceNumber", "integer"},
+                                       {"uri", "uri", kRequired},
+                                       {"originNodeURI", "#LinkGenURI", kRequired},
+                                       {"destinationNodeURI", "#LinkGenURI", kRequired},
+                                       {"CFAssociationGroupingURI", "#LinkURI"},
+                                       {"lastChangeDateTime", "date-time", kRequired},
+                                       {"notes", "string", kNew},
+                                       {"extensions", "object", kNew}};
   return p;
 }
 
@@ -77,14 +93,18 @@ std::vector<Property> With(std::vector<Property> base, Property extra) {
 std::vector<Schema> Schemas() {
   const Property document_uri{"CFDocumentURI", "#LinkURI", kRequired};
   return {
-      {"LinkURI", "A link to a CASE object: its title, identifier and URI.",
-       {{"title", "string", kRequired}, {"identifier", "uuid", kRequired},
+      {"LinkURI",
+       "A link to a CASE object: its title, identifier and URI.",
+       {{"title", "string", kRequired},
+        {"identifier", "uuid", kRequired},
         {"uri", "uri", kRequired}}},
       {"LinkGenURI",
        "One end of an association. The identifier need not be a UUID: the node may lie "
        "outside any CASE framework.",
-       {{"title", "string", kRequired}, {"identifier", "string", kRequired},
-        {"uri", "uri", kRequired}, {"targetType", "targetType", kNew}}},
+       {{"title", "string", kRequired},
+        {"identifier", "string", kRequired},
+        {"uri", "uri", kRequired},
+        {"targetType", "targetType", kNew}}},
       {"CFDocument", "A framework: an OpenNOS suite edition or an imported framework.",
        With(DocumentProperties(), {"CFPackageURI", "#LinkURI", kRequired})},
       {"CFPckgDocument", "The framework inside its package: no CFPackageURI.",
@@ -101,67 +121,122 @@ std::vector<Schema> Schemas() {
       {"CFAssociationSet",
        "An item and every association with it at either end, its place in the tree included.",
        {{"CFItem", "#CFItem", kRequired}, {"CFAssociations", "[]CFAssociation", kRequired}}},
-      {"CFConcept", "A concept an item's conceptKeywordsURI may name.",
-       {{"identifier", "uuid", kRequired}, {"uri", "uri", kRequired},
-        {"title", "string", kRequired}, {"keywords", "string"},
-        {"hierarchyCode", "string", kRequired}, {"description", "string"},
-        {"lastChangeDateTime", "date-time", kRequired}, {"extensions", "object", kNew}}},
-      {"CFConceptSet", "A concept followed by its children (by hierarchyCode).",
+      {"CFConcept",
+       "A concept an item's conceptKeywordsURI may name.",
+       {{"identifier", "uuid", kRequired},
+        {"uri", "uri", kRequired},
+        {"title", "string", kRequired},
+        {"keywords", "string"},
+        {"hierarchyCode", "string", kRequired},
+        {"description", "string"},
+        {"lastChangeDateTime", "date-time", kRequired},
+        {"extensions", "object", kNew}}},
+      {"CFConceptSet",
+       "A concept followed by its children (by hierarchyCode).",
        {{"CFConcepts", "[]CFConcept", kRequired}}},
-      {"CFSubject", "A subject a document or item may name.",
-       {{"identifier", "uuid", kRequired}, {"uri", "uri", kRequired},
-        {"title", "string", kRequired}, {"hierarchyCode", "string", kRequired},
-        {"description", "string"}, {"lastChangeDateTime", "date-time", kRequired},
+      {"CFSubject",
+       "A subject a document or item may name.",
+       {{"identifier", "uuid", kRequired},
+        {"uri", "uri", kRequired},
+        {"title", "string", kRequired},
+        {"hierarchyCode", "string", kRequired},
+        {"description", "string"},
+        {"lastChangeDateTime", "date-time", kRequired},
         {"extensions", "object", kNew}}},
-      {"CFSubjectSet", "A subject followed by its children (by hierarchyCode).",
+      {"CFSubjectSet",
+       "A subject followed by its children (by hierarchyCode).",
        {{"CFSubjects", "[]CFSubject", kRequired}}},
-      {"CFLicense", "The licence a document or item may name.",
-       {{"identifier", "uuid", kRequired}, {"uri", "uri", kRequired},
-        {"title", "string", kRequired}, {"description", "string"},
-        {"licenseText", "string", kRequired}, {"lastChangeDateTime", "date-time", kRequired},
+      {"CFLicense",
+       "The licence a document or item may name.",
+       {{"identifier", "uuid", kRequired},
+        {"uri", "uri", kRequired},
+        {"title", "string", kRequired},
+        {"description", "string"},
+        {"licenseText", "string", kRequired},
+        {"lastChangeDateTime", "date-time", kRequired},
         {"extensions", "object", kNew}}},
-      {"CFItemType", "An item type a CFItemTypeURI may name.",
-       {{"identifier", "uuid", kRequired}, {"uri", "uri", kRequired},
-        {"title", "string", kRequired}, {"description", "string", kRequired},
-        {"hierarchyCode", "string", kRequired}, {"typeCode", "string"},
-        {"lastChangeDateTime", "date-time", kRequired}, {"extensions", "object", kNew}}},
-      {"CFItemTypeSet", "An item type followed by its children (by hierarchyCode).",
+      {"CFItemType",
+       "An item type a CFItemTypeURI may name.",
+       {{"identifier", "uuid", kRequired},
+        {"uri", "uri", kRequired},
+        {"title", "string", kRequired},
+        {"description", "string", kRequired},
+        {"hierarchyCode", "string", kRequired},
+        {"typeCode", "string"},
+        {"lastChangeDateTime", "date-time", kRequired},
+        {"extensions", "object", kNew}}},
+      {"CFItemTypeSet",
+       "An item type followed by its children (by hierarchyCode).",
        {{"CFItemTypes", "[]CFItemType", kRequired}}},
-      {"CFAssociationGrouping", "A named group an association may belong to.",
-       {{"identifier", "uuid", kRequired}, {"uri", "uri", kRequired},
-        {"title", "string", kRequired}, {"description", "string"},
-        {"lastChangeDateTime", "date-time", kRequired}, {"extensions", "object", kNew}}},
-      {"CFRubricCriterionLevel", "One level of a rubric criterion.",
-       {{"identifier", "uuid", kRequired}, {"uri", "uri", kRequired},
-        {"description", "string"}, {"quality", "string"}, {"score", "number"},
-        {"feedback", "string"}, {"position", "integer"}, {"rubricCriterionId", "uuid"},
-        {"lastChangeDateTime", "date-time", kRequired}, {"extensions", "object", kNew}}},
-      {"CFRubricCriterion", "One criterion of a rubric, usually about one item.",
-       {{"identifier", "uuid", kRequired}, {"uri", "uri", kRequired},
-        {"category", "string"}, {"description", "string"}, {"CFItemURI", "#LinkURI"},
-        {"weight", "number"}, {"position", "integer"}, {"rubricId", "uuid"},
+      {"CFAssociationGrouping",
+       "A named group an association may belong to.",
+       {{"identifier", "uuid", kRequired},
+        {"uri", "uri", kRequired},
+        {"title", "string", kRequired},
+        {"description", "string"},
+        {"lastChangeDateTime", "date-time", kRequired},
+        {"extensions", "object", kNew}}},
+      {"CFRubricCriterionLevel",
+       "One level of a rubric criterion.",
+       {{"identifier", "uuid", kRequired},
+        {"uri", "uri", kRequired},
+        {"description", "string"},
+        {"quality", "string"},
+        {"score", "number"},
+        {"feedback", "string"},
+        {"position", "integer"},
+        {"rubricCriterionId", "uuid"},
+        {"lastChangeDateTime", "date-time", kRequired},
+        {"extensions", "object", kNew}}},
+      {"CFRubricCriterion",
+       "One criterion of a rubric, usually about one item.",
+       {{"identifier", "uuid", kRequired},
+        {"uri", "uri", kRequired},
+        {"category", "string"},
+        {"description", "string"},
+        {"CFItemURI", "#LinkURI"},
+        {"weight", "number"},
+        {"position", "integer"},
+        {"rubricId", "uuid"},
         {"lastChangeDateTime", "date-time", kRequired},
         {"CFRubricCriterionLevels", "[]CFRubricCriterionLevel"},
         {"extensions", "object", kNew}}},
-      {"CFRubric", "A rubric for assessing against a framework's items.",
-       {{"identifier", "uuid", kRequired}, {"uri", "uri", kRequired}, {"title", "string"},
-        {"description", "string"}, {"lastChangeDateTime", "date-time", kRequired},
-        {"CFRubricCriteria", "[]CFRubricCriterion"}, {"extensions", "object", kNew}}},
-      {"CFDefinition", "The definitions a package carries.",
-       {{"CFConcepts", "[]CFConcept"}, {"CFSubjects", "[]CFSubject"},
-        {"CFLicenses", "[]CFLicense"}, {"CFItemTypes", "[]CFItemType"},
+      {"CFRubric",
+       "A rubric for assessing against a framework's items.",
+       {{"identifier", "uuid", kRequired},
+        {"uri", "uri", kRequired},
+        {"title", "string"},
+        {"description", "string"},
+        {"lastChangeDateTime", "date-time", kRequired},
+        {"CFRubricCriteria", "[]CFRubricCriterion"},
+        {"extensions", "object", kNew}}},
+      {"CFDefinition",
+       "The definitions a package carries.",
+       {{"CFConcepts", "[]CFConcept"},
+        {"CFSubjects", "[]CFSubject"},
+        {"CFLicenses", "[]CFLicense"},
+        {"CFItemTypes", "[]CFItemType"},
         {"CFAssociationGroupings", "[]CFAssociationGrouping"},
         {"extensions", "object", kNew}}},
-      {"CFPackage", "A whole framework: document, items, associations, definitions, rubrics.",
-       {{"CFDocument", "#CFPckgDocument", kRequired}, {"CFItems", "[]CFPckgItem"},
-        {"CFAssociations", "[]CFPckgAssociation"}, {"CFDefinitions", "#CFDefinition"},
-        {"CFRubrics", "[]CFRubric"}, {"extensions", "object", kNew}}},
-      {"imsx_StatusInfo", "Why a request failed.",
-       {{"imsx_codeMajor", "codeMajor", kRequired}, {"imsx_severity", "severity", kRequired},
-        {"imsx_description", "string"}, {"imsx_codeMinor", "#imsx_CodeMinor"}}},
-      {"imsx_CodeMinor", "The detailed status codes.",
+      {"CFPackage",
+       "A whole framework: document, items, associations, definitions, rubrics.",
+       {{"CFDocument", "#CFPckgDocument", kRequired},
+        {"CFItems", "[]CFPckgItem"},
+        {"CFAssociations", "[]CFPckgAssociation"},
+        {"CFDefinitions", "#CFDefinition"},
+        {"CFRubrics", "[]CFRubric"},
+        {"extensions", "object", kNew}}},
+      {"imsx_StatusInfo",
+       "Why a request failed.",
+       {{"imsx_codeMajor", "codeMajor", kRequired},
+        {"imsx_severity", "severity", kRequired},
+        {"imsx_description", "string"},
+        {"imsx_codeMinor", "#imsx_CodeMinor"}}},
+      {"imsx_CodeMinor",
+       "The detailed status codes.",
        {{"imsx_codeMinorField", "[]imsx_CodeMinorField", kRequired}}},
-      {"imsx_CodeMinorField", "One detailed status code and the system that reports it.",
+      {"imsx_CodeMinorField",
+       "One detailed status code and the system that reports it.",
        {{"imsx_codeMinorFieldName", "string", kRequired},
         {"imsx_codeMinorFieldValue", "codeMinor", kRequired}}},
   };
@@ -181,7 +256,8 @@ json::object TypeSchema(std::string_view type, CaseVersion v) {
     return json::object{{"$ref", "#/components/schemas/" + std::string(type.substr(1))}};
   }
   if (type.substr(0, 2) == "[]") {
-    return json::object{{"type", "array"}, {"items", TypeSchema("#" + std::string(type.substr(2)), v)}};
+    return json::object{{"type", "array"},
+                        {"items", TypeSchema("#" + std::string(type.substr(2)), v)}};
   }
   if (type == "strings") {
     return json::object{{"type", "array"}, {"items", json::object{{"type", "string"}}}};
@@ -192,20 +268,20 @@ json::object TypeSchema(std::string_view type, CaseVersion v) {
     if (type == format) return json::object{{"type", "string"}, {"format", format}};
   }
   if (type == "associationType") {
-    json::object known = v1p1 ? Strings({"isChildOf", "isPeerOf", "isPartOf", "exactMatchOf",
-                                         "precedes", "isRelatedTo", "replacedBy", "exemplar",
-                                         "hasSkillLevel", "isTranslationOf"})
-                              : Strings({"isChildOf", "isPeerOf", "isPartOf", "exactMatchOf",
-                                         "precedes", "isRelatedTo", "replacedBy", "exemplar",
-                                         "hasSkillLevel"});
+    json::object known =
+        v1p1
+            ? Strings({"isChildOf", "isPeerOf", "isPartOf", "exactMatchOf", "precedes",
+                       "isRelatedTo", "replacedBy", "exemplar", "hasSkillLevel", "isTranslationOf"})
+            : Strings({"isChildOf", "isPeerOf", "isPartOf", "exactMatchOf", "precedes",
+                       "isRelatedTo", "replacedBy", "exemplar", "hasSkillLevel"});
     if (!v1p1) return known;
     return json::object{
         {"oneOf", json::array{known, json::object{{"type", "string"}, {"pattern", kExtPattern}}}}};
   }
   if (type == "targetType") {
-    return json::object{{"oneOf", json::array{Strings({"CASE"}),
-                                              json::object{{"type", "string"},
-                                                           {"pattern", kExtPattern}}}}};
+    return json::object{
+        {"oneOf", json::array{Strings({"CASE"}),
+                              json::object{{"type", "string"}, {"pattern", kExtPattern}}}}};
   }
   if (type == "caseVersion") return Strings({"1.1"});
   if (type == "codeMajor") return Strings({"success", "processing", "failure", "unsupported"});
@@ -215,12 +291,10 @@ json::object TypeSchema(std::string_view type, CaseVersion v) {
     // which its section 3.3 names for a filter on an unknown field.
     return v1p1 ? Strings({"fullsuccess", "invalid_sort_field", "invalid_selection_field",
                            "invalid_filter_field", "forbidden", "unauthorised_request",
-                           "internal_server_error", "unknownobject", "server_busy",
-                           "invalid_uuid"})
+                           "internal_server_error", "unknownobject", "server_busy", "invalid_uuid"})
                 : Strings({"fullsuccess", "invalid_sort_field", "invalid_selection_field",
                            "invalid_filter_field", "forbidden", "unauthorisedrequest",
-                           "internal_server_error", "unknownobject", "server_busy",
-                           "invaliduuid"});
+                           "internal_server_error", "unknownobject", "server_busy", "invaliduuid"});
   }
   return json::object{{"type", "string"}};
 }
@@ -233,8 +307,8 @@ json::object SchemaJson(const Schema& s, CaseVersion v) {
     properties[p.name] = TypeSchema(p.type, v);
     if (p.flags & kRequired) required.emplace_back(p.name);
   }
-  json::object o{{"type", "object"}, {"description", s.description},
-                 {"properties", std::move(properties)}};
+  json::object o{
+      {"type", "object"}, {"description", s.description}, {"properties", std::move(properties)}};
   if (!required.empty()) o["required"] = std::move(required);
   return o;
 }
@@ -288,14 +362,17 @@ const std::vector<Endpoint>& Endpoints() {
 json::object StatusResponse(std::string_view description) {
   return json::object{
       {"description", description},
-      {"content",
-       json::object{{"application/json",
-                     json::object{{"schema", TypeSchema("#imsx_StatusInfo", CaseVersion::k1p1)}}}}}};
+      {"content", json::object{{"application/json",
+                                json::object{{"schema", TypeSchema("#imsx_StatusInfo",
+                                                                   CaseVersion::k1p1)}}}}}};
 }
 
 json::object Query(std::string_view name, std::string_view description, json::object schema) {
-  return json::object{{"name", name}, {"in", "query"}, {"required", false},
-                      {"description", description}, {"schema", std::move(schema)}};
+  return json::object{{"name", name},
+                      {"in", "query"},
+                      {"required", false},
+                      {"description", description},
+                      {"schema", std::move(schema)}};
 }
 
 json::array ListParameters() {
@@ -313,13 +390,16 @@ json::array ListParameters() {
             "FIELD PREDICATE 'VALUE', predicates = != > >= < <= ~ (contains), joined by ' AND ' "
             "or ' OR ' (one kind per filter). Values compare without regard to case.",
             json::object{{"type", "string"}}),
-      json::object{{"name", "fields"}, {"in", "query"}, {"required", false},
+      json::object{{"name", "fields"},
+                   {"in", "query"},
+                   {"required", false},
                    {"description",
                     "The fields to return, comma-separated. Naming an unknown field returns "
                     "every field."},
-                   {"style", "form"}, {"explode", false},
-                   {"schema", json::object{{"type", "array"},
-                                           {"items", json::object{{"type", "string"}}}}}}};
+                   {"style", "form"},
+                   {"explode", false},
+                   {"schema",
+                    json::object{{"type", "array"}, {"items", json::object{{"type", "string"}}}}}}};
 }
 
 json::object Operation(const Endpoint& e) {
@@ -343,10 +423,11 @@ json::object Operation(const Endpoint& e) {
         "A bad limit, offset or fields (invalid_selection_field), sort or orderBy "
         "(invalid_sort_field), or filter (invalid_filter_field).");
   } else {
-    parameters.push_back(json::object{
-        {"name", "sourcedId"}, {"in", "path"}, {"required", true},
-        {"description", "The object's identifier (a UUID)."},
-        {"schema", json::object{{"type", "string"}}}});
+    parameters.push_back(json::object{{"name", "sourcedId"},
+                                      {"in", "path"},
+                                      {"required", true},
+                                      {"description", "The object's identifier (a UUID)."},
+                                      {"schema", json::object{{"type", "string"}}}});
     responses["200"] = std::move(ok);
     responses["404"] = StatusResponse(
         "No such object (unknownobject), or the identifier is not a UUID (invalid_uuid; "
@@ -382,8 +463,9 @@ json::object CaseDiscoveryDocument(CaseVersion version, const std::string& base_
            {"PackagesManager", "Whole frameworks."},
            {"ItemsManager", "Items of any framework."},
            {"AssociationsManager", "Associations, the tree included."},
-           {"DefinitionsManager", "Concepts, subjects, licences, item types and association "
-                                  "groupings that imported packages define."},
+           {"DefinitionsManager",
+            "Concepts, subjects, licences, item types and association "
+            "groupings that imported packages define."},
            {"RubricsManager", "Rubrics that imported packages carry."}}) {
     tags.push_back(json::object{{"name", name}, {"description", about}});
   }
@@ -391,7 +473,8 @@ json::object CaseDiscoveryDocument(CaseVersion version, const std::string& base_
       {"openapi", "3.0.3"},
       {"info",
        json::object{
-           {"title", v1p1 ? "OpenNOS: 1EdTech CASE 1.1 service" : "OpenNOS: 1EdTech CASE 1.0 service"},
+           {"title",
+            v1p1 ? "OpenNOS: 1EdTech CASE 1.1 service" : "OpenNOS: 1EdTech CASE 1.0 service"},
            {"version", v1p1 ? "1.1" : "1.0"},
            {"description",
             std::string("The read side of the 1EdTech Competencies and Academic Standards "

@@ -109,7 +109,8 @@ class FilterParser {
     c.field = std::string(text_.substr(start, pos_ - start));
     if (c.field.empty()) return Refuse(kFilter, At("expected a field name"));
     if (!IsKnown(c.field, known_)) {
-      return Refuse(kFilter, "filter names \"" + c.field + "\", which is not a field of a CFDocument");
+      return Refuse(kFilter,
+                    "filter names \"" + c.field + "\", which is not a field of a CFDocument");
     }
     SkipSpaces();
     for (const char* p : {"!=", ">=", "<=", "=", ">", "<", "~"}) {
@@ -374,8 +375,8 @@ json::object SelectFields(const json::object& record, const std::vector<std::str
   return out;
 }
 
-std::string PageLinks(const std::string& base_url, const Request& request,
-                      const ListQuery& q, std::size_t total) {
+std::string PageLinks(const std::string& base_url, const Request& request, const ListQuery& q,
+                      std::size_t total) {
   auto link = [&](std::size_t offset, const char* rel) {
     return "<" + PageUrl(base_url, request, q.limit, offset) + ">; rel=\"" + rel + "\"";
   };

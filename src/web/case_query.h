@@ -31,10 +31,10 @@ struct Condition {
 struct ListQuery {
   std::size_t limit = 100;  // the binding's default
   std::size_t offset = 0;
-  std::string sort;         // a known field; empty: the service's own order
+  std::string sort;  // a known field; empty: the service's own order
   bool descending = false;
-  std::vector<Condition> filter;  // empty: every record
-  bool any = false;               // conditions joined by OR (else AND)
+  std::vector<Condition> filter;    // empty: every record
+  bool any = false;                 // conditions joined by OR (else AND)
   std::vector<std::string> fields;  // empty: every field
 };
 
@@ -67,7 +67,7 @@ boost::json::object SelectFields(const boost::json::object& record,
 
 // The Link header value for a page of `total` records: first, last, and prev and next where
 // they exist, each `base_url` + the request's path + its query with limit and offset replaced.
-std::string PageLinks(const std::string& base_url, const Request& request,
-                      const ListQuery& query, std::size_t total);
+std::string PageLinks(const std::string& base_url, const Request& request, const ListQuery& query,
+                      std::size_t total);
 
 }  // namespace opennos::web::case_query

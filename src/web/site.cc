@@ -207,7 +207,10 @@ Response Site::Handle(const Request& request) {
     response = Finish(request, fresh);
   } else {
     RefreshGeneration();
-    const std::string key = request.target;
+    // CASE answers carry absolute URIs built from the Host header: cache them per host.
+    const std::string key = request.path.rfind("/ims/case/", 0) == 0
+                                ? request.Header("host") + "\n" + request.target
+                                : request.target;
     std::shared_ptr<const Cached> cached;
     {
       std::lock_guard lock(cache_mutex_);

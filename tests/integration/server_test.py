@@ -455,8 +455,8 @@ class PagesTest(unittest.TestCase):
     def test_every_page_route_in_the_route_table_is_exercised(self):
         paths = [path for path, status, _ in self.page_table() if status in (200, 303)]
         for pattern in site_routes():
-            if pattern.startswith("/api/"):
-                continue
+            if pattern.startswith("/api/") or pattern.startswith("/ims/case/"):
+                continue  # the CASE routes: tests/integration/case_service_test.py
             with self.subTest(route=pattern):
                 self.assertTrue(any(route_matches(pattern, p) for p in paths),
                                 f"no request in the page table reaches {pattern}")

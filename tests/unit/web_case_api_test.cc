@@ -283,6 +283,16 @@ TEST_F(CaseApiTest, PutsTheHostOfTheRequestInEveryUri) {
   EXPECT_EQ(odd.at("CFDocument").at("uri").as_string().find("http://localhost/"), 0u);
 }
 
+// Site caches answers by target alone, so the first Host to ask for a target decides the URIs
+// every later client gets (a client can send any Host). Enable once Site::Handle keys CASE
+// answers by host as well (see docs/case-service.md, Limits).
+TEST_F(CaseApiTest, AnswersEachHostWithItsOwnUrisThroughTheCache) {
+  const std::string target = std::string(kV1p1) + "/CFItems/" + kUnit1;
+  Get(target, {{"host", "attacker.example"}});
+  const json::value mine = json::parse(Get(target).body);
+  EXPECT_EQ(mine.at("uri"), (std::string(kBase) + "/ims/case/v1p1/CFItems/" + kUnit1).c_str());
+}
+
 // --- CFDocuments -------------------------------------------------------------------------------
 
 TEST_F(CaseApiTest, ListsEveryFrameworkAsTheLibraryWritesItsDocument) {
@@ -429,7 +439,11 @@ TEST_F(CaseApiTest, GivesTheV1p0PackageInOneDotZeroShapes) {
   std::map<std::string, std::string> types;
   for (const auto& a : p.at("CFAssociations").as_array()) {
     types[std::string(a.at("identifier").as_string())] = a.at("associationType").as_string();
-    EXPECT_NE(a.at("uri").as_string().find("/ims/case/v1p0/CFAssociations/"), std::string::npos);
+    // A URI this server derives is a v1p0 one (the package's own tree ones are kept as given).
+    const std::string uri(a.at("uri").as_string());
+    if (uri.rfind(kBase, 0) == 0) {
+      EXPECT_EQ(uri.find("/ims/case/v1p0/CFAssociations/"), std::string(kBase).size());
+    }
   }
   EXPECT_EQ(types[kTranslation], "isRelatedTo");
   EXPECT_EQ(types[kExtension], "isRelatedTo");
@@ -532,13 +546,15 @@ TEST_F(CaseApiTest, GivesDefinitionsWithTheirChildrenByHierarchyCode) {
       {std::string("/CFSubjects/") + kSubject1, "CFSubjects", {kSubject1, kSubject11}},
       // Only direct children: 1.1.1 is a child of 1.1, not of 1.
       {std::string("/CFItemTypes/") + kTypeArea, "CFItemTypes", {kTypeArea, kTypeUnit}},
-      {std::string("/CFItemTypes/") + kTypeUnit, "CFItemTypes",
+      {std::string("/CFItemTypes/") + kTypeUnit,
+       "CFItemTypes",
        {kTypeUnit, kTypeCriterion, "107a3d4e-c6e2-4990-98fb-b2f36037f71e"}},
   };
   for (const Case& c : cases) {
     const json::value body = Json(kV1p1 + c.path);
     std::vector<std::string> ids;
-    for (const auto& o : body.at(c.list).as_array()) ids.emplace_back(o.at("identifier").as_string());
+    for (const auto& o : body.at(c.list).as_array())
+      ids.emplace_back(o.at("identifier").as_string());
     EXPECT_EQ(ids, c.ids) << c.path;
   }
 }
@@ -551,10 +567,11 @@ TEST_F(CaseApiTest, GivesDefinitionsAndRubricsAsThePackageHadThem) {
   EXPECT_EQ(Json(std::string(kV1p1) + "/CFAssociationGroupings/" + kGrouping),
             definitions.at("CFAssociationGroupings").at(0));
   EXPECT_EQ(Json(std::string(kV1p1) + "/CFRubrics/" + kRubric), package.at("CFRubrics").at(0));
-  EXPECT_TRUE(Json(std::string(kV1p1) + "/CFRubrics/" + kRubric).as_object().contains("extensions"));
+  EXPECT_TRUE(
+      Json(std::string(kV1p1) + "/CFRubrics/" + kRubric).as_object().contains("extensions"));
   // v1.0 has no extensions, at any depth.
   for (const std::string& path : {std::string("/CFRubrics/") + kRubric,
-                                 std::string("/CFAssociationGroupings/") + kGrouping}) {
+                                  std::string("/CFAssociationGroupings/") + kGrouping}) {
     std::multiset<std::string> keys;
     Keys(Json(kV1p0 + path), keys);
     EXPECT_EQ(keys.count("extensions"), 0u) << path;
@@ -567,8 +584,7 @@ TEST_F(CaseApiTest, GivesDefinitionsAndRubricsAsThePackageHadThem) {
 TEST_F(CaseApiTest, DescribesTheServiceInAnOpenApiDocument) {
   for (const char* version : {"v1p1", "v1p0"}) {
     const std::string root = std::string("/ims/case/") + version;
-    const json::value d =
-        Json(root + "/discovery/imscase" + version + "_openapi3_v1p0.json");
+    const json::value d = Json(root + "/discovery/imscase" + version + "_openapi3_v1p0.json");
     EXPECT_EQ(std::string(d.at("openapi").as_string()).substr(0, 2), "3.");
     EXPECT_EQ(d.at("servers").at(0).at("url"), (kBase + root).c_str());
     std::set<std::string> paths, operations;
@@ -576,13 +592,13 @@ TEST_F(CaseApiTest, DescribesTheServiceInAnOpenApiDocument) {
       paths.insert(std::string(kv.key()));
       operations.insert(std::string(kv.value().at("get").at("operationId").as_string()));
     }
-    EXPECT_EQ(paths, (std::set<std::string>{
-                         "/CFDocuments", "/CFDocuments/{sourcedId}", "/CFPackages/{sourcedId}",
-                         "/CFItems/{sourcedId}", "/CFItemAssociations/{sourcedId}",
-                         "/CFAssociations/{sourcedId}", "/CFAssociationGroupings/{sourcedId}",
-                         "/CFConcepts/{sourcedId}", "/CFItemTypes/{sourcedId}",
-                         "/CFLicenses/{sourcedId}", "/CFSubjects/{sourcedId}",
-                         "/CFRubrics/{sourcedId}"}));
+    EXPECT_EQ(paths,
+              (std::set<std::string>{
+                  "/CFDocuments", "/CFDocuments/{sourcedId}", "/CFPackages/{sourcedId}",
+                  "/CFItems/{sourcedId}", "/CFItemAssociations/{sourcedId}",
+                  "/CFAssociations/{sourcedId}", "/CFAssociationGroupings/{sourcedId}",
+                  "/CFConcepts/{sourcedId}", "/CFItemTypes/{sourcedId}", "/CFLicenses/{sourcedId}",
+                  "/CFSubjects/{sourcedId}", "/CFRubrics/{sourcedId}"}));
     EXPECT_TRUE(operations.count("getAllCFDocuments"));
     // Every route the document names answers (here, with an unknown identifier: 404).
     for (const std::string& path : paths) {
