@@ -4,7 +4,18 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -179,135 +190,247 @@ Xapian::Document BuildDocument(const Framework& f, const Item& item, const Item*
   return doc;
 }
 
-class XapianIndex final : public Index {
+// The index is a set of shards, one Xapian database per framework, listed by a manifest
+// (docs/search.md). Re-indexing a framework builds a fresh shard and swaps the manifest, so
+// shards need no termlists (fast to build) and a rebuild builds shards in parallel.
+constexpr const char* kManifest = "manifest";
+constexpr const char* kManifestHeader = "opennos-index 1";
+
+struct Manifest {
+  std::int64_t seq = 0;
+  std::map<std::string, std::string> shards;  // framework UUID -> shard folder name
+};
+
+Result<Manifest> ReadManifest(const std::string& dir) {
+  std::ifstream in(dir + "/" + kManifest);
+  if (!in) return Status::NotFound("no search index at " + dir);
+  Manifest m;
+  std::string line;
+  if (!std::getline(in, line) || line != kManifestHeader) {
+    return Status::Invalid("the search index manifest in " + dir + " is damaged");
+  }
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string kind, a, b;
+    fields >> kind >> a;
+    if (kind == "seq") {
+      try {
+        m.seq = std::stoll(a);
+      } catch (const std::exception&) {
+        return Status::Invalid("the search index manifest in " + dir + " is damaged");
+      }
+    } else if (kind == "shard" && (fields >> b)) {
+      m.shards[a] = b;
+    } else if (!line.empty()) {
+      return Status::Invalid("the search index manifest in " + dir + " is damaged");
+    }
+  }
+  return m;
+}
+
+Status WriteManifest(const std::string& dir, const Manifest& m) {
+  const std::string path = dir + "/" + kManifest, temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    out << kManifestHeader << "\nseq " << m.seq << "\n";
+    for (const auto& [uuid, shard] : m.shards) out << "shard " << uuid << " " << shard << "\n";
+    out.flush();
+    if (!out) return Status::Io("cannot write " + temp);
+  }
+  std::error_code ec;
+  fs::rename(temp, path, ec);
+  if (ec) return Status::Io("cannot replace " + path + ": " + ec.message());
+  return Status::Ok();
+}
+
+// All shards of a manifest as one database for searching.
+Result<Xapian::Database> OpenShards(const std::string& dir, const Manifest& m) {
+  try {
+    Xapian::Database db;
+    for (const auto& [uuid, shard] : m.shards) db.add_database(Xapian::Database(dir + "/shards/" + shard));
+    return db;
+  } catch (const Xapian::Error& e) {
+    return Status::Invalid("the search index at " + dir + " is damaged: " + e.get_msg());
+  }
+}
+
+// Builds one framework's shard in `path` (which must not exist).
+Status BuildShard(const FrameworkDoc& doc, const std::string& path) {
+  try {
+    Xapian::WritableDatabase wdb(path, Xapian::DB_CREATE | Xapian::DB_NO_TERMLIST |
+                                           Xapian::DB_NO_SYNC);
+    Xapian::TermGenerator tg;
+    tg.set_database(wdb);
+    tg.set_stemmer(Xapian::Stem("english"));
+    tg.set_stopper(&Stopper());
+    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    std::unordered_map<std::string, const Item*> by_uuid;
+    for (const Item& item : doc.items) by_uuid[item.uuid] = &item;
+    std::unordered_map<std::string, const Item*> unit_of;  // memo: item -> its unit
+    for (const Item& item : doc.items) {
+      const Item* unit = nullptr;
+      if (item.type == ItemType::kUnit) {
+        unit = &item;
+      } else if (auto p = unit_of.find(item.parent_uuid); p != unit_of.end()) {
+        unit = p->second;
+      }
+      unit_of[item.uuid] = unit;
+      if (!Indexable(item)) continue;
+      wdb.add_document(BuildDocument(doc.framework, item, unit, tg));
+    }
+    wdb.set_metadata(schema::kMetaSchema, schema::kSchemaVersion);
+    wdb.commit();
+    wdb.close();
+    return Status::Ok();
+  } catch (const Xapian::Error& e) {
+    return Status::Io("search index: " + e.get_msg());
+  }
+}
+
+// Holds an advisory lock on `path` for the object's life.
+class FileLock {
  public:
-  XapianIndex(std::string dir, bool writable) : dir_(std::move(dir)), writable_(writable) {}
+  ~FileLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Status Acquire(const std::string& path) {
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) return Status::Io("cannot open " + path);
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      return Status::Conflict("the search index is being written by another process (a running "
+                              "server?)");
+    }
+    return Status::Ok();
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+Result<Results> RunSearch(const Xapian::Database& db, const Query& q);
+
+class ShardedIndex final : public Index {
+ public:
+  ShardedIndex(std::string dir, bool writable) : dir_(std::move(dir)), writable_(writable) {}
 
   Status Open() {
-    try {
-      if (writable_) {
-        wdb_ = Xapian::WritableDatabase(dir_, Xapian::DB_CREATE_OR_OPEN);
-        if (wdb_.get_metadata(schema::kMetaSchema).empty()) {
-          wdb_.set_metadata(schema::kMetaSchema, schema::kSchemaVersion);
-          wdb_.commit();
-        }
-        db_ = wdb_;
-      } else {
-        if (!fs::exists(dir_)) return Status::NotFound("no search index at " + dir_);
-        db_ = Xapian::Database(dir_);
+    if (writable_) {
+      std::error_code ec;
+      fs::create_directories(dir_ + "/shards", ec);
+      if (ec) return Status::Io("cannot create " + dir_ + ": " + ec.message());
+      if (Status s = lock_.Acquire(dir_ + "/lock"); !s.ok()) return s;
+      if (!fs::exists(dir_ + "/" + kManifest)) {
+        if (Status s = WriteManifest(dir_, Manifest{}); !s.ok()) return s;
       }
-      if (db_.get_metadata(schema::kMetaSchema) != schema::kSchemaVersion) {
-        return Status::Invalid("the search index at " + dir_ + " has another schema version");
-      }
-      return Status::Ok();
-    } catch (const Xapian::DatabaseLockError& e) {
-      return Status::Conflict("the search index at " + dir_ +
-                              " is being written by another process (a running server?)");
-    } catch (const Xapian::DatabaseOpeningError& e) {
-      return Status::Invalid("cannot open the search index at " + dir_ + ": " + e.get_msg());
-    } catch (const Xapian::Error& e) {
-      return Status::Invalid("the search index at " + dir_ + " is damaged: " + e.get_msg());
     }
+    return Load();
   }
 
   Status Put(const FrameworkDoc& doc) override {
-    try {
-      Status s = RemoveLocked(doc.framework.uuid);
-      if (!s.ok()) return s;
-      Xapian::TermGenerator tg;
-      tg.set_database(wdb_);
-      tg.set_stemmer(Xapian::Stem("english"));
-      tg.set_stopper(&Stopper());
-      tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-      std::unordered_map<std::string, const Item*> by_uuid;
-      for (const Item& item : doc.items) by_uuid[item.uuid] = &item;
-      std::unordered_map<std::string, const Item*> unit_of;  // memo: item -> its unit
-      for (const Item& item : doc.items) {
-        const Item* unit = nullptr;
-        if (item.type == ItemType::kUnit) {
-          unit = &item;
-        } else if (auto p = unit_of.find(item.parent_uuid); p != unit_of.end()) {
-          unit = p->second;
-        } else if (auto q = by_uuid.find(item.parent_uuid);
-                   q != by_uuid.end() && q->second->type == ItemType::kUnit) {
-          unit = q->second;
-        }
-        unit_of[item.uuid] = unit;
-        if (!Indexable(item)) continue;
-        wdb_.replace_document(Term(schema::kId, item.uuid), BuildDocument(doc.framework, item, unit, tg));
-      }
-      return Status::Ok();
-    } catch (const Xapian::Error& e) {
-      return Status::Io("search index: " + e.get_msg());
-    }
+    const std::string name = doc.framework.uuid + "-" + std::to_string(NextGeneration());
+    if (Status s = BuildShard(doc, dir_ + "/shards/" + name); !s.ok()) return s;
+    return Stage(doc.framework.uuid, name);
+  }
+
+  // Records a shard built elsewhere (Rebuild builds them in parallel).
+  Status Stage(const std::string& framework_uuid, const std::string& name) {
+    auto it = manifest_.shards.find(framework_uuid);
+    if (it != manifest_.shards.end()) obsolete_.push_back(it->second);
+    manifest_.shards[framework_uuid] = name;
+    return Status::Ok();
   }
 
   Status Remove(const std::string& framework_uuid) override {
-    try {
-      return RemoveLocked(framework_uuid);
-    } catch (const Xapian::Error& e) {
-      return Status::Io("search index: " + e.get_msg());
-    }
+    auto it = manifest_.shards.find(framework_uuid);
+    if (it == manifest_.shards.end()) return Status::Ok();
+    obsolete_.push_back(it->second);
+    manifest_.shards.erase(it);
+    return Status::Ok();
   }
 
   Status Commit(std::int64_t change_seq) override {
-    try {
-      wdb_.set_metadata(schema::kMetaSeq, std::to_string(change_seq));
-      wdb_.commit();
-      return Status::Ok();
-    } catch (const Xapian::Error& e) {
-      return Status::Io("search index: " + e.get_msg());
+    manifest_.seq = change_seq;
+    if (Status s = WriteManifest(dir_, manifest_); !s.ok()) return s;
+    // Readers that still have an old shard open keep reading it until they reopen.
+    for (const auto& name : obsolete_) {
+      std::error_code ec;
+      fs::remove_all(dir_ + "/shards/" + name, ec);
     }
+    obsolete_.clear();
+    return Load();
   }
 
-  std::int64_t IndexedSeq() override {
-    try {
-      const std::string v = db_.get_metadata(schema::kMetaSeq);
-      return v.empty() ? 0 : std::stoll(v);
-    } catch (const std::exception&) {
-      return 0;
-    }
-  }
+  std::int64_t IndexedSeq() override { return manifest_.seq; }
 
   std::int64_t Size() override { return db_.get_doccount(); }
 
   Status Reopen() override {
-    try {
-      db_.reopen();
-      return Status::Ok();
-    } catch (const Xapian::Error&) {
-      // The index was rebuilt under us: open it afresh.
-      try {
-        db_ = Xapian::Database(dir_);
-        return Status::Ok();
-      } catch (const Xapian::Error& e) {
-        return Status::Io("search index: " + e.get_msg());
-      }
-    }
+    std::error_code ec;
+    const auto stamp = fs::last_write_time(dir_ + "/" + kManifest, ec);
+    if (!ec && stamp == stamp_) return Status::Ok();
+    return Load();
   }
 
-  Result<Results> Search(const Query& q) override;
+  Result<Results> Search(const Query& q) override {
+    auto r = RunSearch(db_, q);
+    if (r.ok() || writable_) return r;
+    // A shard went away under us (re-indexed by the writer): open the new set and retry.
+    if (Status s = Load(); !s.ok()) return s;
+    return RunSearch(db_, q);
+  }
+
+  std::string ShardPath(const std::string& name) const { return dir_ + "/shards/" + name; }
+  std::uint64_t NextGeneration() { return generation_++; }
+  const std::string& dir() const { return dir_; }
+  const Manifest& manifest() const { return manifest_; }
 
  private:
-  Status RemoveLocked(const std::string& framework_uuid) {
-    wdb_.delete_document(Term(schema::kFramework, framework_uuid));
+  Status Load() {
+    std::error_code ec;
+    const auto stamp = fs::last_write_time(dir_ + "/" + kManifest, ec);
+    auto m = ReadManifest(dir_);
+    if (!m.ok()) return m.status();
+    auto db = OpenShards(dir_, *m);
+    if (!db.ok()) return db.status();
+    if (writable_) {
+      // Carry staged changes over a reload.
+      for (const auto& [uuid, name] : manifest_.shards) {
+        if (!m->shards.count(uuid)) m->shards[uuid] = name;
+      }
+    }
+    manifest_ = std::move(*m);
+    db_ = std::move(*db);
+    stamp_ = stamp;
+    if (generation_ == 0) {
+      generation_ = static_cast<std::uint64_t>(
+          std::chrono::system_clock::now().time_since_epoch().count());
+    }
     return Status::Ok();
   }
 
   std::string dir_;
   bool writable_;
-  Xapian::WritableDatabase wdb_;
+  FileLock lock_;
+  Manifest manifest_;
   Xapian::Database db_;
+  fs::file_time_type stamp_{};
+  std::vector<std::string> obsolete_;
+  std::uint64_t generation_ = 0;
 };
 
 // A correction is worth offering when it changes only words of four letters or more (short
 // words are more often names, codes or abbreviations than misspellings).
-bool PlausibleCorrection(const std::string& original, const std::string& corrected) {
+bool PlausibleCorrection(const Xapian::Database& db, const std::string& original,
+                         const std::string& corrected) {
   const auto a = text::Tokens(original);
   const auto b = text::Tokens(corrected);
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i] && a[i].size() < 4) return false;
+    if (a[i] == b[i]) continue;
+    if (a[i].size() < 4) return false;
+    // A word the index already knows is not misspelt (across all shards: Xapian's own check
+    // looks at one shard's spelling table only).
+    if (db.get_termfreq(a[i]) > 0) return false;
   }
   return true;
 }
@@ -337,7 +460,7 @@ Xapian::Query ParseText(const std::string& normalised, const Xapian::Database& d
   return parsed;
 }
 
-Result<Results> XapianIndex::Search(const Query& q) {
+Result<Results> RunSearch(const Xapian::Database& db_, const Query& q) {
   Results r;
   r.page = std::max(1, q.page);
   r.size = std::clamp(q.size, 1, 100);
@@ -354,7 +477,7 @@ Result<Results> XapianIndex::Search(const Query& q) {
     const std::string normalised = text::Normalise(raw);
     std::string suggestion;
     Xapian::Query text_query = ParseText(normalised, db_, suggestion);
-    if (!suggestion.empty() && suggestion != normalised && PlausibleCorrection(normalised, suggestion)) {
+    if (!suggestion.empty() && suggestion != normalised && PlausibleCorrection(db_, normalised, suggestion)) {
       r.suggestion = suggestion;
     }
     std::string trimmed = normalised;
@@ -469,7 +592,7 @@ Result<Results> XapianIndex::Search(const Query& q) {
 }
 
 Result<std::unique_ptr<Index>> Open(const std::string& dir, bool writable) {
-  auto index = std::make_unique<XapianIndex>(dir, writable);
+  auto index = std::make_unique<ShardedIndex>(dir, writable);
   if (Status s = index->Open(); !s.ok()) return s;
   return std::unique_ptr<Index>(std::move(index));
 }
@@ -494,42 +617,80 @@ Result<std::unique_ptr<Index>> OpenReadOnlyIndex(const std::string& dir) {
 }
 
 Status Rebuild(Store& store, const std::string& dir, RebuildProgress progress, void* context) {
-  // Hold the live index's write lock throughout, so no other process writes it meanwhile.
-  std::unique_ptr<Index> live;
-  if (fs::exists(dir)) {
-    auto opened = OpenWritableIndex(dir);
-    if (!opened.ok() && opened.status().code() == Status::Code::kConflict) {
-      return opened.status();
-    }
-    if (opened.ok()) live = std::move(*opened);
-  }
-  const std::string fresh_dir = dir + ".new";
+  // Hold the write lock throughout, so no other process writes the index meanwhile.
   std::error_code ec;
-  fs::remove_all(fresh_dir, ec);
+  fs::create_directories(dir + "/shards", ec);
+  FileLock lock;
+  if (Status s = lock.Acquire(dir + "/lock"); !s.ok()) return s;
   auto seq = store.LastChange();
   if (!seq.ok()) return seq.status();
   auto frameworks = store.ListFrameworks();
   if (!frameworks.ok()) return frameworks.status();
-  {
-    auto fresh = OpenWritableIndex(fresh_dir);
-    if (!fresh.ok()) return fresh.status();
-    std::int64_t done = 0;
-    for (const auto& s : *frameworks) {
-      auto doc = store.LoadFramework(s.framework.uuid);
-      if (!doc.ok()) return doc.status();
-      if (Status st = (*fresh)->Put(*doc); !st.ok()) return st;
-      if (progress) progress(++done, static_cast<std::int64_t>(frameworks->size()), context);
-    }
-    if (Status st = (*fresh)->Commit(*seq); !st.ok()) return st;
+  // Load frameworks here (the store is this thread's) and build their shards on workers.
+  const std::string stamp = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+  Manifest fresh;
+  fresh.seq = *seq;
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::deque<std::pair<std::shared_ptr<FrameworkDoc>, std::string>> queue;
+  bool done_loading = false;
+  Status failure;
+  std::int64_t built = 0;
+  const std::int64_t total = static_cast<std::int64_t>(frameworks->size());
+  const int workers = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (int w = 0; w < workers; ++w) {
+    pool.emplace_back([&] {
+      for (;;) {
+        std::pair<std::shared_ptr<FrameworkDoc>, std::string> job;
+        {
+          std::unique_lock lk(mutex);
+          cv.wait(lk, [&] { return !queue.empty() || done_loading; });
+          if (queue.empty()) return;
+          job = std::move(queue.front());
+          queue.pop_front();
+        }
+        cv.notify_all();
+        Status s = BuildShard(*job.first, dir + "/shards/" + job.second);
+        std::lock_guard lk(mutex);
+        if (!s.ok() && failure.ok()) failure = s;
+        ++built;
+        if (progress) progress(built, total, context);
+      }
+    });
   }
-  const std::string old_dir = dir + ".old";
-  fs::remove_all(old_dir, ec);
-  if (fs::exists(dir)) fs::rename(dir, old_dir, ec);
-  if (ec) return Status::Io("cannot replace " + dir + ": " + ec.message());
-  fs::rename(fresh_dir, dir, ec);
-  if (ec) return Status::Io("cannot replace " + dir + ": " + ec.message());
-  live.reset();
-  fs::remove_all(old_dir, ec);
+  for (const auto& summary : *frameworks) {
+    auto doc = store.LoadFramework(summary.framework.uuid);
+    std::unique_lock lk(mutex);
+    if (!doc.ok()) {
+      if (failure.ok()) failure = doc.status();
+      break;
+    }
+    // At most two frameworks wait in memory per worker.
+    cv.wait(lk, [&] { return queue.size() < static_cast<size_t>(2 * workers); });
+    const std::string name = summary.framework.uuid + "-r" + stamp;
+    fresh.shards[summary.framework.uuid] = name;
+    queue.emplace_back(std::make_shared<FrameworkDoc>(std::move(*doc)), name);
+    cv.notify_all();
+  }
+  {
+    std::lock_guard lk(mutex);
+    done_loading = true;
+  }
+  cv.notify_all();
+  for (auto& t : pool) t.join();
+  if (!failure.ok()) {
+    for (const auto& [uuid, name] : fresh.shards) fs::remove_all(dir + "/shards/" + name, ec);
+    return failure;
+  }
+  if (progress && total == 0) progress(0, 0, context);
+  // Swap in the new manifest, then remove every shard it does not name.
+  if (Status s = WriteManifest(dir, fresh); !s.ok()) return s;
+  std::unordered_set<std::string> keep;
+  for (const auto& [uuid, name] : fresh.shards) keep.insert(name);
+  for (const auto& entry : fs::directory_iterator(dir + "/shards", ec)) {
+    if (!keep.count(entry.path().filename().string())) fs::remove_all(entry.path(), ec);
+  }
   return Status::Ok();
 }
 
@@ -565,7 +726,8 @@ Result<int> CatchUp(Store& store, Index& index) {
 Result<std::unique_ptr<Index>> OpenCurrentIndex(Store& store, const std::string& dir) {
   auto index = OpenWritableIndex(dir);
   if (!index.ok() && index.status().code() == Status::Code::kConflict) return index.status();
-  if (!index.ok() || !fs::exists(dir)) {
+  if (!index.ok()) {
+    // Missing or damaged: build it again from the store.
     if (Status s = Rebuild(store, dir); !s.ok()) return s;
     index = OpenWritableIndex(dir);
     if (!index.ok()) return index.status();

@@ -2,8 +2,10 @@
 // The search index: a Xapian database derived from the store, rebuildable at any time. The
 // prefix scheme and value slots are written down in docs/search.md and in schema.h.
 //
-// One process writes an index at a time (Xapian's lock): the server when one runs, the CLI
-// otherwise. Readers may be many. An Index object is used by one thread at a time.
+// The index is a folder of shards, one Xapian database per framework, named by a manifest that
+// is replaced atomically. One process writes an index at a time (a lock file): the server when
+// one runs, the CLI otherwise. Readers may be many. An Index object is used by one thread at a
+// time.
 
 #include <cstdint>
 #include <map>
