@@ -10,8 +10,9 @@ APT_PACKAGES="
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libxapian-dev libicu-dev libsodium-dev libkainjow-mustache-dev libcmark-dev
-  python3 chromium curl procps
+  libxapian-dev libicu-dev libsodium-dev libkainjow-mustache-dev libcmark-dev zlib1g-dev
+  python3 python3-jsonschema chromium curl procps
+  clang libfuzzer-14-dev
 "
 
 as_root() {
