@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <unordered_map>
 #include <algorithm>
 #include <unordered_set>
@@ -68,6 +69,13 @@ Result<SaveReport> ImportDocs(Store& store, std::vector<FrameworkDoc> docs,
                               const std::vector<std::string>& sources,
                               const ImportOptions& options) {
   std::unordered_set<std::string> seen;
+  // Every stored framework by CODE@EDITION, read once (an import may hold hundreds).
+  auto stored = store.ListFrameworks();
+  if (!stored.ok()) return stored.status();
+  std::unordered_map<std::string, std::string> uuid_by_name;
+  for (const auto& s : *stored) {
+    uuid_by_name[s.framework.code + "@" + s.framework.edition] = s.framework.uuid;
+  }
   for (size_t i = 0; i < docs.size(); ++i) {
     const Framework& f = docs[i].framework;
     const std::string name = f.code + "@" + f.edition;
@@ -75,11 +83,11 @@ Result<SaveReport> ImportDocs(Store& store, std::vector<FrameworkDoc> docs,
       return Status::Invalid(sources[i] + ": framework " + name + " is given twice in one import");
     }
     // The store refuses this too; checking first lets the message name the file.
-    auto same_name = ResolveFramework(store, name);
-    if (same_name.ok() && *same_name != f.uuid) {
+    auto same_name = uuid_by_name.find(name);
+    if (same_name != uuid_by_name.end() && same_name->second != f.uuid) {
       return Status::Conflict(sources[i] + ": framework " + name + " (" + f.uuid +
                               ") clashes with a different framework with the same code and "
-                              "edition already in the store (" + *same_name + ")");
+                              "edition already in the store (" + same_name->second + ")");
     }
     if (IsPartialFormat(formats[i])) {
       if (Status s = KeepWhatPartialFormatLacks(store, docs[i]); !s.ok()) return s;
@@ -90,26 +98,41 @@ Result<SaveReport> ImportDocs(Store& store, std::vector<FrameworkDoc> docs,
 
 Result<SaveReport> ImportFiles(Store& store, const std::vector<std::string>& paths,
                                const ImportOptions& options) {
-  std::vector<FrameworkDoc> docs;
-  std::vector<FileFormat> formats;
-  std::vector<std::string> sources;
+  // Each file's content goes once it is read; frameworks spread over several files (SOC 2020,
+  // ESCO, O*NET) are built when all are in.
+  FrameworkFileSet files(options.format, options.problems);
   for (const std::string& path : paths) {
     auto content = ReadWholeFile(path);
     if (!content.ok()) return content.status();
-    const FileFormat format =
-        options.format == FileFormat::kAuto ? DetectFormat(*content) : options.format;
-    auto read = ReadFrameworkFile(*content, path, format);
-    if (!read.ok()) return read.status();
-    for (auto& doc : *read) {
-      docs.push_back(std::move(doc));
-      formats.push_back(format);
-      sources.push_back(path);
+    if (Status s = files.Add(*content, path); !s.ok()) return s;
+  }
+  // A NOS catalogue's SOC codes are checked against the stored SOC 2020, if there is one.
+  std::optional<FrameworkDoc> stored_soc2020;
+  if (files.WantsSoc2020()) {
+    auto uuid = ResolveFramework(store, "SOC2020");
+    if (uuid.ok()) {
+      auto doc = store.LoadFramework(*uuid);
+      if (doc.ok()) stored_soc2020 = std::move(*doc);
     }
+  }
+  auto read = files.Finish(stored_soc2020 ? &*stored_soc2020 : nullptr);
+  if (!read.ok()) return read.status();
+  std::vector<FrameworkDoc> docs;
+  std::vector<FileFormat> formats;
+  std::vector<std::string> sources;
+  for (ReadFramework& r : *read) {
+    docs.push_back(std::move(r.doc));
+    formats.push_back(r.format);
+    sources.push_back(std::move(r.source));
   }
   return ImportDocs(store, std::move(docs), formats, sources, options);
 }
 
 Result<std::string> ExportFramework(Store& store, std::string_view name, FileFormat format) {
+  if (!IsWritableFormat(format)) {
+    return Status::Invalid("OpenNOS reads the " + std::string(FileFormatName(format)) +
+                           " format but does not write it (export as native, csv or case)");
+  }
   auto uuid = ResolveFramework(store, name);
   if (!uuid.ok()) return uuid.status();
   auto doc = store.LoadFramework(*uuid);

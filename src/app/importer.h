@@ -18,6 +18,8 @@ struct ImportOptions {
   ChangeContext who;
   ProgressFn progress = nullptr;  // called as items are written
   void* progress_context = nullptr;
+  // Receives what the readers could not normalise (the problems report), if given.
+  ImportProblems* problems = nullptr;
 };
 
 // Reads every file, checks every framework, then writes them all in one transaction: either

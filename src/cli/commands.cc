@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
@@ -43,6 +44,52 @@ void PrintProgress(std::int64_t items, void*) {
   std::cerr << "opennos: " << items << " items written\n" << std::flush;
 }
 
+// The problems report: a count per kind and the first lines on stderr, every line in
+// `report_file` when one is given. Returns the command's exit code.
+int PrintProblems(const ImportProblems& problems, const std::string& report_file) {
+  constexpr size_t kShown = 20;
+  if (!report_file.empty()) {
+    const std::string temp = report_file + ".tmp";
+    {
+      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+      for (const ImportProblem& p : problems) out << p.Format() << "\n";
+      out.close();
+      if (!out) return Fail(Status::Io(report_file + ": cannot write the problems report"));
+    }
+    std::error_code ec;
+    std::filesystem::rename(temp, report_file, ec);
+    if (ec) return Fail(Status::Io(report_file + ": " + ec.message()));
+  }
+  if (problems.empty()) return 0;
+  std::vector<std::pair<std::string, size_t>> kinds;  // most frequent first
+  for (const ImportProblem& p : problems) {
+    auto it = std::find_if(kinds.begin(), kinds.end(),
+                           [&](const auto& k) { return k.first == p.kind; });
+    if (it == kinds.end()) {
+      kinds.emplace_back(p.kind, 1);
+    } else {
+      ++it->second;
+    }
+  }
+  std::stable_sort(kinds.begin(), kinds.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::cerr << "opennos: " << problems.size()
+            << (problems.size() == 1 ? " value" : " values")
+            << " could not be read as given (kept, normalised or left empty as each line says; "
+               "nothing was refused):\n";
+  for (const auto& [kind, count] : kinds) std::cerr << "  " << count << "  " << kind << "\n";
+  for (size_t i = 0; i < problems.size() && i < kShown; ++i) {
+    std::cerr << "  " << problems[i].Format() << "\n";
+  }
+  if (!report_file.empty()) {
+    std::cerr << "opennos: the whole problems report is in " << report_file << "\n";
+  } else if (problems.size() > kShown) {
+    std::cerr << "opennos: and " << problems.size() - kShown
+              << " more (import --report FILE writes them all)\n";
+  }
+  return 0;
+}
+
 void Section(const std::vector<const Item*>& items, ItemType type, const char* heading) {
   bool first = true;
   for (const Item* item : items) {
@@ -79,7 +126,8 @@ int Demo(const Globals& g) {
 }
 
 int Import(const Globals& g, const std::vector<std::string>& files, const std::string& format,
-           const std::string& author, const std::string& reason, bool progress, bool index) {
+           const std::string& author, const std::string& reason, bool progress, bool index,
+           const std::string& report_file) {
   auto parsed = ParseFileFormat(format);
   if (!parsed.ok()) return Fail(parsed.status());
   auto store = OpenStore(g);
@@ -88,6 +136,8 @@ int Import(const Globals& g, const std::vector<std::string>& files, const std::s
   options.format = *parsed;
   options.who = {author, reason.empty() ? "import" : reason};
   if (progress) options.progress = PrintProgress;
+  ImportProblems problems;
+  options.problems = &problems;
   auto report = ImportFiles(**store, files, options);
   if (!report.ok()) return Fail(report.status());
   PrintReport(*report);
@@ -96,7 +146,7 @@ int Import(const Globals& g, const std::vector<std::string>& files, const std::s
   } else {
     std::cout << "search index: not updated (--no-index); a server or the next search catches up\n";
   }
-  return 0;
+  return PrintProblems(problems, report_file);
 }
 
 int Export(const Globals& g, const std::string& name, const std::string& format,

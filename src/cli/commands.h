@@ -15,7 +15,8 @@ struct Globals {
 int Init(const Globals& g);
 int Demo(const Globals& g);
 int Import(const Globals& g, const std::vector<std::string>& files, const std::string& format,
-           const std::string& author, const std::string& reason, bool progress, bool index);
+           const std::string& author, const std::string& reason, bool progress, bool index,
+           const std::string& report_file = "");
 int Export(const Globals& g, const std::string& name, const std::string& format,
            const std::string& output);
 int List(const Globals& g, bool json);

@@ -41,14 +41,22 @@ int main(int argc, char** argv) {
   std::string format = "auto", author = DefaultAuthor(), reason;
   bool progress = false;
   auto* import = app.add_subcommand(
-      "import", "Import framework files, all or nothing (native JSON or the OpenNOS CSV layout)");
+      "import",
+      "Import framework files, all or nothing (native JSON, the OpenNOS CSV layout, CASE, the "
+      "NOS catalogue export, SOC 2020, ESCO, O*NET)");
   import->add_option("FILE", files, "files to import")->required()->check(CLI::ExistingFile);
-  import->add_option("--format", format, "auto (from the content), native, csv or case")
+  import->add_option("--format", format,
+                     "auto (from the content), native, csv, case, case-1.0, nos-catalogue, "
+                     "soc2020, esco or onet")
       ->capture_default_str();
   import->add_option("--as", author, "who makes this change (recorded in each revision)")
       ->capture_default_str();
   import->add_option("--why", reason, "why (recorded in each revision)");
   import->add_flag("--progress", progress, "report progress on stderr");
+  std::string report_file;
+  import->add_option("--report", report_file,
+                     "write the whole problems report (what could not be read as given) to "
+                     "this file; stderr shows a summary and the first lines");
   bool no_index = false;
   import->add_flag("--no-index", no_index,
                    "leave the search index for later (a running server, the next search or "
@@ -102,7 +110,8 @@ int main(int argc, char** argv) {
   try {
     if (*init) return opennos::cli::Init(g);
     if (*demo) return opennos::cli::Demo(g);
-    if (*import) return opennos::cli::Import(g, files, format, author, reason, progress, !no_index);
+    if (*import) return opennos::cli::Import(g, files, format, author, reason, progress, !no_index,
+                                               report_file);
     if (*exp) return opennos::cli::Export(g, name, export_format, output);
     if (*list) return opennos::cli::List(g, json);
     if (*show) return opennos::cli::Show(g, key);

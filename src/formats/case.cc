@@ -32,8 +32,10 @@ const std::unordered_set<std::string_view> kAssociationKeys{
     "destinationNodeURI", "CFAssociationGroupingURI", "lastChangeDateTime", "notes",
     "extensions", "CFDocumentURI"};
 // Properties v1.0 lacks, dropped from a v1.0 export.
-const std::unordered_set<std::string_view> kNotInV1p0{"frameworkType", "caseVersion", "subject",
-                                                      "subjectURI", "extensions", "notes"};
+const std::unordered_set<std::string_view> kNotInV1p0Document{"frameworkType", "caseVersion",
+                                                              "extensions"};
+const std::unordered_set<std::string_view> kNotInV1p0Item{"subject", "subjectURI", "extensions"};
+const std::unordered_set<std::string_view> kNotInV1p0Association{"notes", "extensions"};
 constexpr const char* kUnmapped = "opennos.unmapped";
 
 std::string Str(const json::object& o, std::string_view key) {
@@ -79,7 +81,10 @@ FrameworkStatus StatusFromAdoption(const std::string& s) {
 std::string NodeTitle(const Item& item) {
   if (!item.code.empty()) return item.code;
   if (!item.title.empty()) return item.title;
-  return item.text.substr(0, 60);
+  // At most 60 bytes, never cutting a UTF-8 character in two.
+  size_t n = std::min<size_t>(item.text.size(), 60);
+  while (n > 0 && n < item.text.size() && (static_cast<unsigned char>(item.text[n]) & 0xC0) == 0x80) --n;
+  return item.text.substr(0, n);
 }
 
 // Fields the model owns: a value kept from the package fills them only when the model has
@@ -119,7 +124,7 @@ void MoveUnmapped(json::object& o, const std::unordered_set<std::string_view>& a
       continue;
     }
     unmapped[it->key()] = it->value();
-    it = o.erase(it);
+    it = o.stable_erase(it);
   }
   if (unmapped.empty()) return;
   auto& ext = o["extensions"];
@@ -140,7 +145,7 @@ void RestoreUnmapped(json::object& o) {
   if (unmapped == nullptr || !unmapped->is_object()) return;
   json::object moved = unmapped->as_object();
   ext->as_object().erase(kUnmapped);
-  if (ext->as_object().empty()) o.erase("extensions");
+  if (ext->as_object().empty()) o.stable_erase("extensions");
   for (const auto& kv : moved) {
     if (!o.contains(kv.key())) o[kv.key()] = kv.value();
   }
@@ -203,7 +208,7 @@ json::object DerivedItem(const Framework& f, const Item& item, const CaseOptions
   // Everything CASE has no place for: the NOS type and unit fields, Welsh text.
   json::object nos = ItemToJson(item);
   for (const char* k : {"uuid", "code", "title", "text", "typeName", "extra", "keywords"}) {
-    nos.erase(k);
+    nos.stable_erase(k);
   }
   if (item.text.empty()) nos["fullStatementIsTitle"] = true;
   d["extensions"] = json::object{{"opennos", std::move(nos)}};
@@ -275,18 +280,24 @@ void MergeExtensions(json::object& derived, const json::object& kept) {
     for (const auto& kv : ours->as_object()) merged[kv.key()] = kv.value();
   }
   json::object rest = kept;
-  rest.erase("extensions");
+  rest.stable_erase("extensions");
   Overlay(derived, rest);
   if (merged.empty()) {
-    derived.erase("extensions");
+    derived.stable_erase("extensions");
   } else {
     derived["extensions"] = std::move(merged);
   }
 }
 
-void AdaptToVersion(json::object& o, const CaseOptions& opts, bool association) {
+enum class Entity { kDocument, kItem, kAssociation };
+
+void AdaptToVersion(json::object& o, const CaseOptions& opts, Entity entity) {
   if (opts.version != CaseVersion::k1p0) return;
-  for (auto k : kNotInV1p0) o.erase(k);
+  const bool association = entity == Entity::kAssociation;
+  const auto& drop = entity == Entity::kDocument ? kNotInV1p0Document
+                     : entity == Entity::kItem   ? kNotInV1p0Item
+                                                 : kNotInV1p0Association;
+  for (auto k : drop) o.stable_erase(k);
   if (association) {
     const std::string type = Str(o, "associationType");
     if (type == "isTranslationOf" || type.rfind("ext:", 0) == 0) o["associationType"] = "isRelatedTo";
@@ -299,7 +310,7 @@ void DropExtensions(json::value& v) {
   if (v.is_array()) {
     for (auto& e : v.as_array()) DropExtensions(e);
   } else if (v.is_object()) {
-    v.as_object().erase("extensions");
+    v.as_object().stable_erase("extensions");
     for (auto& kv : v.as_object()) DropExtensions(kv.value());
   }
 }
@@ -308,12 +319,12 @@ json::object DocumentJson(const FrameworkDoc& doc, const CaseOptions& o) {
   json::object d = DerivedDocument(doc.framework, o);
   MergeExtensions(d, SubObject(CaseExtra(doc.framework.extra), "document"));
   MoveUnmapped(d, kDocumentKeys);
-  d.erase("CFPackageURI");
+  d.stable_erase("CFPackageURI");
   if (!o.package_form) {
     d["CFPackageURI"] =
         Link(doc.framework.title, doc.framework.uuid, Uri(o, "CFPackages", doc.framework.uuid));
   }
-  AdaptToVersion(d, o, false);
+  AdaptToVersion(d, o, Entity::kDocument);
   return d;
 }
 
@@ -321,23 +332,23 @@ json::object ItemJson(const FrameworkDoc& doc, const Item& item, const CaseOptio
   json::object d = DerivedItem(doc.framework, item, o);
   MergeExtensions(d, SubObject(CaseExtra(item.extra), "item"));
   MoveUnmapped(d, kItemKeys);
-  d.erase("CFDocumentURI");
+  d.stable_erase("CFDocumentURI");
   if (!o.package_form) {
     d["CFDocumentURI"] = Link(doc.framework.title, doc.framework.uuid,
                               Uri(o, "CFDocuments", doc.framework.uuid));
   }
-  AdaptToVersion(d, o, false);
+  AdaptToVersion(d, o, Entity::kItem);
   return d;
 }
 
 json::object Finish(json::object a, const FrameworkDoc& doc, const CaseOptions& o) {
   MoveUnmapped(a, kAssociationKeys);
-  a.erase("CFDocumentURI");
+  a.stable_erase("CFDocumentURI");
   if (!o.package_form) {
     a["CFDocumentURI"] = Link(doc.framework.title, doc.framework.uuid,
                               Uri(o, "CFDocuments", doc.framework.uuid));
   }
-  AdaptToVersion(a, o, true);
+  AdaptToVersion(a, o, Entity::kAssociation);
   return a;
 }
 
@@ -434,9 +445,9 @@ class CaseReader {
     }
     if (f.code.empty()) f.code = DerivedCode(f.title, f.uuid);
     // Keep what the package says beyond what the writer would derive from the model.
+    // Compared with what an export under the default base URL writes, so a package's own URIs
+    // (another server's) are kept, and OpenNOS's own exports come back without extras.
     CaseOptions o;
-    const std::string uri = Str(d, "uri");
-    if (const size_t at = uri.find("/ims/case/"); at != std::string::npos) o.base_url = uri.substr(0, at);
     base_url_ = o.base_url;
     json::object derived = DerivedDocument(f, o);
     json::object kept = NotDerivable(d, derived, {"identifier", "CFPackageURI"});
@@ -466,8 +477,8 @@ class CaseReader {
   static void StripOpenNos(json::object& kept) {
     auto* ext = kept.if_contains("extensions");
     if (ext == nullptr || !ext->is_object()) return;
-    ext->as_object().erase("opennos");
-    if (ext->as_object().empty()) kept.erase("extensions");
+    ext->as_object().stable_erase("opennos");
+    if (ext->as_object().empty()) kept.stable_erase("extensions");
   }
 
   Status ReadItem(const json::value& v, const std::string& pointer) {
@@ -497,7 +508,7 @@ class CaseReader {
     if (!nos.empty()) {
       json::object fields = nos;
       const bool text_is_title = fields.contains("fullStatementIsTitle");
-      fields.erase("fullStatementIsTitle");
+      fields.stable_erase("fullStatementIsTitle");
       fields["text"] = "x";  // ItemFromJson needs text or title; the real ones are above
       auto parsed = ItemFromJson(fields, pointer + "/extensions/opennos");
       if (!parsed.ok()) return parsed.status().WithContext(source_);

@@ -120,8 +120,8 @@ Status OnetReader::Add(std::string_view content, const std::string& source) {
     }
     const int c_id = table->Column("Task ID"), c_task = table->Column("Task"),
               c_type = table->Column("Task Type"),
-              c_incumbents = table->Column("Incumbents Responding"),
-              c_date = table->Column("Date"), c_domain = table->Column("Domain Source");
+              c_incumbents = table->Column("Incumbents Responding"), c_date = table->Column("Date"),
+              c_domain = table->Column("Domain Source");
     std::unordered_map<std::string, size_t> line_of_task;
     for (size_t r = 0; r < table->size(); ++r) {
       const std::string code = CollapseSpace(table->Field(r, c_code));
@@ -139,8 +139,7 @@ Status OnetReader::Add(std::string_view content, const std::string& source) {
       t.text = CollapseSpace(table->Field(r, c_task));
       if (t.text.empty()) return fail(r, "task " + t.id + " has no text");
       t.type = CollapseSpace(table->Field(r, c_type));
-      if (!t.type.empty() && t.type != "Core" && t.type != "Supplemental" &&
-          problems_ != nullptr) {
+      if (!t.type.empty() && t.type != "Core" && t.type != "Supplemental" && problems_ != nullptr) {
         problems_->push_back({source, table->line(r), "O*NET task type",
                               "task " + t.id + " has the type \"" + t.type +
                                   "\", neither Core nor Supplemental: typed \"O*NET task\""});

@@ -137,8 +137,8 @@ Status Soc2020Reader::Add(std::string_view content, const std::string& source) {
       const std::string level_name = AsciiLower(CollapseSpace(table->Field(r, c_level)));
       const auto* found = std::find(std::begin(kLevelNames), std::end(kLevelNames), level_name);
       if (found == std::end(kLevelNames)) {
-        return fail(r, "level \"" + table->Field(r, c_level) +
-                           "\" is not major, sub-major, minor or unit");
+        return fail(
+            r, "level \"" + table->Field(r, c_level) + "\" is not major, sub-major, minor or unit");
       }
       State::Group g;
       g.level = static_cast<int>(found - std::begin(kLevelNames));
@@ -256,8 +256,8 @@ Result<FrameworkDoc> Soc2020Reader::Finish() {
       g.title = g.described_title;
       if (have_structure) {
         note(source, line, "SOC group missing from the structure",
-             "group " + code + " is described but not in the structure file " +
-                 s.structure_source + ": added under " + (g.parent.empty() ? "the top" : g.parent));
+             "group " + code + " is described but not in the structure file " + s.structure_source +
+                 ": added under " + (g.parent.empty() ? "the top" : g.parent));
       }
     } else if (!s.descriptions_source.empty() && g.descriptions_source.empty()) {
       note(source, line, "SOC group without a description",

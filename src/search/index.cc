@@ -20,6 +20,7 @@
 #include <unordered_set>
 
 #include "search/schema.h"
+#include <unicode/unistr.h>
 #include "text/text.h"
 
 namespace opennos::search {
@@ -30,6 +31,9 @@ namespace {
 constexpr size_t kMaxTermBytes = 200;
 constexpr size_t kMaxQueryBytes = 1000;
 constexpr Xapian::doccount kCheckAtLeast = 10000;
+// What being in force adds to a match's weight: enough to put the current edition of an unchanged
+// unit first, too little to lift a weaker match over a better one.
+constexpr double kInForceBoost = 0.5;
 
 std::string Term(const char* prefix, const std::string& value) {
   std::string t = std::string(prefix) + value;
@@ -85,6 +89,23 @@ class DistinctCountSpy : public Xapian::MatchSpy {
   Xapian::valueno slot_;
   bool multi_;
   std::unordered_map<std::string, std::unordered_set<std::string>> seen_;
+};
+
+// Counts the distinct results (collapse keys) among the matching documents, so that the total is
+// a count, not Xapian's estimate after collapsing.
+class DistinctKeySpy : public Xapian::MatchSpy {
+ public:
+  void operator()(const Xapian::Document& doc, double) override {
+    ++documents_;
+    keys_.insert(doc.get_value(schema::kSlotCollapse));
+  }
+  std::string name() const override { return "opennos.DistinctKeySpy"; }
+  Xapian::doccount documents() const { return documents_; }
+  std::int64_t keys() const { return static_cast<std::int64_t>(keys_.size()); }
+
+ private:
+  Xapian::doccount documents_ = 0;
+  std::unordered_set<std::string> keys_;
 };
 
 struct FacetDef {
@@ -161,7 +182,7 @@ Xapian::Document BuildDocument(const Framework& f, const Item& item, const Item*
   }
   const bool in_force = f.status != FrameworkStatus::kSuperseded &&
                         f.status != FrameworkStatus::kWithdrawn && u.validity != "legacy";
-  if (in_force) doc.add_term(schema::kInForce);
+  if (in_force) doc.add_boolean_term(schema::kInForce);
   if (!u.category.empty()) {
     doc.add_boolean_term(Term(schema::kCategory, u.category));
     doc.add_value(schema::kSlotCategory, u.category);
@@ -365,9 +386,10 @@ class ShardedIndex final : public Index {
   std::int64_t Size() override { return db_.get_doccount(); }
 
   Status Reopen() override {
-    std::error_code ec;
-    const auto stamp = fs::last_write_time(dir_ + "/" + kManifest, ec);
-    if (!ec && stamp == stamp_) return Status::Ok();
+    // The manifest's time is too coarse to tell commits apart (two within a few milliseconds
+    // share it): compare what it says.
+    auto m = ReadManifest(dir_);
+    if (m.ok() && m->seq == manifest_.seq && m->shards == manifest_.shards) return Status::Ok();
     return Load();
   }
 
@@ -418,27 +440,112 @@ class ShardedIndex final : public Index {
   std::uint64_t generation_ = 0;
 };
 
-// A correction is worth offering when it changes only words of four letters or more (short
-// words are more often names, codes or abbreviations than misspellings).
-bool PlausibleCorrection(const Xapian::Database& db, const std::string& original,
-                         const std::string& corrected) {
-  const auto a = text::Tokens(original);
-  const auto b = text::Tokens(corrected);
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i] == b[i]) continue;
-    if (a[i].size() < 4) return false;
-    // A word the index already knows is not misspelt (across all shards: Xapian's own check
-    // looks at one shard's spelling table only).
-    if (db.get_termfreq(a[i]) > 0) return false;
+bool HasDigit(const std::string& word) {
+  return std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The query with each misspelt word corrected, or "" when no word needs it. A word is misspelt
+// when it is four letters or more, has no digit (codes and SOC numbers are not words) and occurs
+// nowhere in the index; its correction must not be a stop word. Words are corrected one by one,
+// so a known word is never changed and never blocks the correction of another.
+std::string Suggest(const std::string& normalised, const Xapian::Database& db) {
+  std::string out = normalised;
+  bool changed = false;
+  size_t from = 0;
+  for (const std::string& word : text::Tokens(normalised)) {
+    const size_t at = out.find(word, from);
+    if (at == std::string::npos) continue;
+    from = at + word.size();
+    if (word.size() < 4 || HasDigit(word) || db.get_termfreq(word) > 0) continue;
+    const std::string better = db.get_spelling_suggestion(word);
+    if (better.empty() || text::IsStopWord(better)) continue;
+    out.replace(at, word.size(), better);
+    from = at + better.size();
+    changed = true;
   }
-  return true;
+  return changed ? out : "";
+}
+
+// Xapian knows its operators only in capitals, and Normalise folds case: keep them as typed.
+std::string NormaliseKeepingOperators(const std::string& raw) {
+  static const std::unordered_set<std::string> kOperators{"AND", "OR", "NOT", "XOR", "NEAR", "ADJ"};
+  std::string out;
+  size_t start = 0;
+  while (start <= raw.size()) {
+    size_t end = raw.find_first_of(" \t\r\n", start);
+    if (end == std::string::npos) end = raw.size();
+    const std::string word = raw.substr(start, end - start);
+    out += kOperators.count(word) ? word : text::Normalise(word);
+    if (end < raw.size()) out += raw[end];
+    start = end + 1;
+  }
+  return out;
+}
+
+// `s` with each invalid UTF-8 sequence replaced by U+FFFD, fit to print in JSON or HTML.
+std::string ValidUtf8(const std::string& s) {
+  std::string out;
+  icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())))
+      .toUTF8String(out);
+  return out;
 }
 
 // Parses what a person typed. Operators work when well formed; anything the parser rejects
 // is searched as plain words instead.
+// A small workplace thesaurus: the everyday words people search with, and the words standards
+// are written in. A query that contains the words on the left also looks for those on the right
+// (docs/search.md).
+struct Synonym {
+  std::vector<std::string> words;  // a word or a run of words, normalised
+  const char* also;                // added to the query
+};
+
+const std::vector<Synonym>& Thesaurus() {
+  static const std::vector<Synonym> kThesaurus = [] {
+    const std::vector<std::pair<const char*, const char*>> rows{
+        {"argument", "conflict disagreement"}, {"arguments", "conflict disagreement"},
+        {"arguing", "conflict disagreement"},  {"dispute", "conflict disagreement"},
+        {"disputes", "conflict disagreement"}, {"falling out", "conflict disagreement"},
+        {"hire", "recruit recruitment"},       {"hiring", "recruit recruitment"},
+        {"employ", "recruit"},                 {"employee", "staff"},
+        {"employees", "staff"},                {"worker", "staff"},
+        {"workers", "staff"},                  {"measure", "evaluate assess"},
+        {"measuring", "evaluate assess"},      {"too much work", "workload"},
+        {"overworked", "workload"},            {"overload", "workload"},
+        {"whistle blowing", "whistleblowing"}, {"whistle blower", "whistleblowing"},
+        {"money", "budget financial"},         {"spending", "budget expenditure"},
+        {"costs", "budget expenditure"},       {"boss", "manager"},
+        {"sickness", "absence wellbeing"},     {"illness", "absence wellbeing"},
+        {"bullying", "harassment conflict"},   {"client", "customer"},
+        {"clients", "customers"},              {"mistakes", "errors quality"},
+        {"training", "learning development"},  {"teach", "coach learning"},
+        {"sacking", "dismissal disciplinary"}, {"firing", "dismissal disciplinary"},
+        {"pay", "reward"},                     {"salary", "reward"},
+        {"staff", "team"},                     {"rota", "schedule workload"}};
+    std::vector<Synonym> out;
+    for (const auto& [words, also] : rows) out.push_back({text::Tokens(words), also});
+    return out;
+  }();
+  return kThesaurus;
+}
+
+// The query with the thesaurus's words for any it contains added (OR-ed, as extra words).
+std::string WithSynonyms(const std::string& normalised) {
+  const auto tokens = text::Tokens(normalised);
+  std::string extra;
+  for (const Synonym& s : Thesaurus()) {
+    for (size_t i = 0; i + s.words.size() <= tokens.size(); ++i) {
+      if (std::equal(s.words.begin(), s.words.end(), tokens.begin() + static_cast<long>(i))) {
+        extra += std::string(" ") + s.also;
+        break;
+      }
+    }
+  }
+  return extra.empty() ? normalised : normalised + extra;
+}
+
 Xapian::Query ParseText(const std::string& normalised, const Xapian::Database& db,
-                        std::string& suggestion) {
+                        std::string& /*suggestion*/) {
   Xapian::QueryParser qp;
   qp.set_database(db);
   qp.set_stemmer(Xapian::Stem("english"));
@@ -456,8 +563,40 @@ Xapian::Query ParseText(const std::string& normalised, const Xapian::Database& d
   } catch (const Xapian::QueryParserError&) {
     parsed = qp.parse_query(normalised, Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
   }
-  suggestion = qp.get_corrected_query_string();
-  return parsed;
+  const std::string expanded = WithSynonyms(normalised);
+  if (expanded == normalised || parsed.empty()) return parsed;
+  // The thesaurus's words widen the match; they never narrow it.
+  const Xapian::Query extra =
+      qp.parse_query(expanded.substr(normalised.size()), Xapian::QueryParser::FLAG_DEFAULT);
+  return Xapian::Query(Xapian::Query::OP_OR, parsed,
+                       Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, extra, 0.8));
+}
+
+// Rejects the documents of units in `units` (by collapse key).
+struct UnitExcluder : public Xapian::MatchDecider {
+  std::unordered_set<std::string> units;
+  bool operator()(const Xapian::Document& doc) const override {
+    return !units.count(doc.get_value(schema::kSlotCollapse));
+  }
+};
+
+// The words a query excludes: each "-word" and each word after NOT, space-separated.
+std::string ExcludedWords(const std::string& raw) {
+  std::string out;
+  std::istringstream in(raw);
+  std::string token;
+  bool after_not = false;
+  while (in >> token) {
+    if (token == "NOT") {
+      after_not = true;
+      continue;
+    }
+    if (after_not || (token.size() > 1 && token[0] == '-')) {
+      out += " " + (token[0] == '-' ? token.substr(1) : token);
+    }
+    after_not = false;
+  }
+  return out;
 }
 
 Result<Results> RunSearch(const Xapian::Database& db_, const Query& q) {
@@ -472,14 +611,12 @@ Result<Results> RunSearch(const Xapian::Database& db_, const Query& q) {
     r.message = "Only the first " + std::to_string(kMaxQueryBytes) +
                 " characters of the search were used.";
   }
-  r.query = raw;
+  r.query = ValidUtf8(raw);
   try {
     const std::string normalised = text::Normalise(raw);
     std::string suggestion;
-    Xapian::Query text_query = ParseText(normalised, db_, suggestion);
-    if (!suggestion.empty() && suggestion != normalised && PlausibleCorrection(db_, normalised, suggestion)) {
-      r.suggestion = suggestion;
-    }
+    Xapian::Query text_query = ParseText(NormaliseKeepingOperators(raw), db_, suggestion);
+    r.suggestion = Suggest(normalised, db_);
     std::string trimmed = normalised;
     trimmed.erase(0, trimmed.find_first_not_of(" \t\r\n"));
     trimmed.erase(trimmed.find_last_not_of(" \t\r\n") + 1);
@@ -527,15 +664,18 @@ Result<Results> RunSearch(const Xapian::Database& db_, const Query& q) {
       final_query = filter;  // browse by filters alone
     } else {
       // Among matches, prefer what is in force (a small boost, not a filter).
-      text_query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text_query,
-                                 Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                               Xapian::Query(schema::kInForce), 1.5));
+      Xapian::Query boost((new Xapian::FixedWeightPostingSource(kInForceBoost))->release());
+      text_query = Xapian::Query(
+          Xapian::Query::OP_AND_MAYBE, text_query,
+          Xapian::Query(Xapian::Query::OP_FILTER, boost, Xapian::Query(schema::kInForce)));
       final_query = filter.empty() ? text_query
                                    : Xapian::Query(Xapian::Query::OP_FILTER, text_query, filter);
     }
     Xapian::Enquire enquire(db_);
     enquire.set_query(final_query);
     enquire.set_collapse_key(schema::kSlotCollapse);
+    DistinctKeySpy counted;
+    enquire.add_matchspy(&counted);
     std::vector<std::unique_ptr<DistinctCountSpy>> spies;
     if (q.facets) {
       for (const FacetDef& d : Facets()) {
@@ -544,10 +684,27 @@ Result<Results> RunSearch(const Xapian::Database& db_, const Query& q) {
         enquire.add_matchspy(spies.back().get());
       }
     }
+    // "-word" and "NOT word" leave out whole units: a unit with the word in any of its
+    // statements goes, not just the statements that have it.
+    const std::string excluded = ExcludedWords(raw);
+    std::unique_ptr<UnitExcluder> excluder;
+    if (!excluded.empty()) {
+      Xapian::QueryParser qp;
+      qp.set_stemmer(Xapian::Stem("english"));
+      qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+      Xapian::Enquire away(db_);
+      away.set_query(qp.parse_query(text::Normalise(excluded), 0));
+      away.set_collapse_key(schema::kSlotCollapse);
+      excluder = std::make_unique<UnitExcluder>();
+      const Xapian::MSet gone = away.get_mset(0, kCheckAtLeast);
+      for (auto it = gone.begin(); it != gone.end(); ++it) {
+        excluder->units.insert(it.get_document().get_value(schema::kSlotCollapse));
+      }
+    }
     const Xapian::doccount first = static_cast<Xapian::doccount>((r.page - 1) * r.size);
     Xapian::MSet mset = enquire.get_mset(first, static_cast<Xapian::doccount>(r.size),
-                                         q.facets ? kCheckAtLeast : 0);
-    r.total = mset.get_matches_estimated();
+                                         kCheckAtLeast, nullptr, excluder.get());
+    r.total = counted.documents() < kCheckAtLeast ? counted.keys() : mset.get_matches_estimated();
     Xapian::Stem stemmer("english");
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       const Xapian::Document doc = it.get_document();

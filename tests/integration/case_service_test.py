@@ -40,6 +40,7 @@ V1P1_SCHEMA = os.path.join(SCHEMAS, "case-v1p1-cfpackage-schema-official.json")
 V1P0_SCHEMA = os.path.join(SCHEMAS, "case-v1p0-cfpackage-schema.json")
 
 PACKAGE = "d8928aa1-f114-4d33-915f-717b8e95a695"
+DEMO_SUITE = "66b377c5-acca-5b66-bfb6-e69d9fe5d507"  # ML@2024, its UUID derived from its name
 UNIT1 = "f7863e31-d1c6-4bb8-ac5e-da630285b7c9"
 UNIT2 = "561f7717-01dc-467b-a6d1-716f9605f128"
 TREE_OF_CRITERION3 = "c8debc6d-c2cd-4fb9-827d-fcf77c623093"
@@ -421,8 +422,9 @@ class ShapesTest(unittest.TestCase):
         self.assertEqual(got[TO_DEMO]["CFDocumentURI"]["identifier"], PACKAGE)
 
     def test_uris_lead_back_to_the_server(self):
-        """Every uri the server derives points at itself, and following it gives the object."""
-        package = get_json(case("v1p1", "/CFPackages/" + PACKAGE))
+        """Every uri the server derives points at itself, and following it gives the object.
+        (An imported package keeps its publisher's URIs; OpenNOS's own suites get this server's.)"""
+        package = get_json(case("v1p1", "/CFPackages/" + DEMO_SUITE))
         ours = base() + "/ims/case/v1p1/"
         objects = [package["CFDocument"]] + package["CFItems"] + package["CFAssociations"]
         followed = 0

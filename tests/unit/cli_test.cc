@@ -352,7 +352,7 @@ const RefusedImport kRefusedImports[] = {
     {"an unknown item type", {"bad/unknown-item-type.json"}, "/items/0/children/1/type: "},
     {"a duplicate code in json", {"bad/duplicate-code.json"}, "/items/0/children/1"},
     {"a duplicate code in csv", {"bad/duplicate-code.csv"}, "row 5: the code \"D1.P1\""},
-    {"a child whose parent is missing", {"bad/missing-parent.csv"}, "item \"O1.P1\": its parent"},
+    {"a child whose parent is missing", {"bad/missing-parent.csv"}, "row 4: item \"O1.P1\": its parent"},
     {"invalid utf-8 in csv", {"bad/invalid-utf8.csv"}, "line 3: text that is not UTF-8"},
     {"a wrong csv header", {"bad/wrong-header.csv"}, "line 1: the header"},
     {"a clash with a stored framework", {"bad/clash-tiny-1.json"}, "framework TINY@1 "},

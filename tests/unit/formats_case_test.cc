@@ -28,6 +28,7 @@
 #include "core/json_util.h"
 #include "formats/case.h"
 #include "formats/native.h"
+#include "unit/doc_builder.h"
 #include "unit/test_support.h"
 
 namespace opennos {
@@ -46,7 +47,9 @@ constexpr const char* kFrontOfHouseUuid = "5e0c6a10-7d1b-4c2e-9f3a-1b2c3d4e5f60"
 
 std::string CaseFixture(const std::string& name) { return test::Fixture("case/" + name); }
 
-fs::path SharedCorpus() { return fs::path(OPENNOS_SOURCE_DIR) / ".." / "shared" / "corpora" / "case"; }
+fs::path SharedCorpus() {
+  return fs::path(OPENNOS_SOURCE_DIR) / ".." / "shared" / "corpora" / "case";
+}
 
 json::object ParseObject(const std::string& text) {
   json::value v = json::parse(text);
@@ -90,7 +93,8 @@ const json::object* WithIdentifier(const json::object& package, std::string_view
   for (const auto& e : v->get_array()) {
     if (!e.is_object()) continue;
     const auto* id = e.get_object().if_contains("identifier");
-    if (id != nullptr && id->is_string() && Lower(std::string(id->get_string())) == Lower(identifier)) {
+    if (id != nullptr && id->is_string() &&
+        Lower(std::string(id->get_string())) == Lower(identifier)) {
       return &e.get_object();
     }
   }
@@ -174,7 +178,8 @@ void CompareObject(const std::string& where, const std::string& kind, const json
         if (theirs == nullptr || !Same(*theirs, e.value())) {
           losses.push_back({kind + "/extensions/" + std::string(e.key()),
                             where + "/extensions/" + std::string(e.key()) + ": " +
-                                Short(e.value()) + " became " + (theirs ? Short(*theirs) : "(absent)")});
+                                Short(e.value()) + " became " +
+                                (theirs ? Short(*theirs) : "(absent)")});
         }
       }
       continue;
@@ -195,13 +200,16 @@ void CompareObject(const std::string& where, const std::string& kind, const json
     json::value want = kv.value();
     if (key == "sequenceNumber" && want.is_string()) {
       const std::string s(want.get_string());
-      if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) want = std::stoll(s);
+      if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos)
+        want = std::stoll(s);
     }
     if (got != nullptr && Same(*got, want)) continue;
     const auto* moved = unmapped.if_contains(key);
     if (moved != nullptr && Same(*moved, kv.value())) continue;
     losses.push_back({kind + "/" + key, where + "/" + key + ": " + Short(kv.value()) + " became " +
-                                            (got ? Short(*got) : moved ? Short(*moved) : "(absent)")});
+                                            (got     ? Short(*got)
+                                             : moved ? Short(*moved)
+                                                     : "(absent)")});
   }
 }
 
@@ -244,7 +252,8 @@ std::vector<Loss> Losses(const json::object& original, const json::object& expor
       const auto& e = v->get_array()[i];
       if (!e.is_object()) continue;
       const auto* id = e.get_object().if_contains("identifier");
-      const std::string identifier = id != nullptr && id->is_string() ? std::string(id->get_string()) : "";
+      const std::string identifier =
+          id != nullptr && id->is_string() ? std::string(id->get_string()) : "";
       CompareObject(std::string("/") + array + "/" + std::to_string(i) + " (" + identifier + ")",
                     std::string("/") + array + "/*", e.get_object(),
                     WithIdentifier(exported, array, identifier), {"CFDocumentURI"}, losses);
@@ -262,7 +271,8 @@ struct KnownBug {
 
 const std::vector<KnownBug>& KnownBugs() {
   static const std::vector<KnownBug> bugs{
-      {std::regex(R"(^/(CFDocument|CFItems/\*|CFAssociations/\*)(/(originNodeURI|destinationNodeURI))?/uri$)"),
+      {std::regex(
+           R"(^/(CFDocument|CFItems/\*|CFAssociations/\*)(/(originNodeURI|destinationNodeURI))?/uri$)"),
        "a package's own `uri` values (CFDocument, CFItems, CFAssociations, and the node links "
        "to them) become http://localhost:8080/ims/case/v1p1/... on export when they follow the "
        "BASE/ims/case/v1p1/KIND/ID pattern: CaseReader takes base_url from the document's uri, "
@@ -293,6 +303,23 @@ const std::vector<KnownBug>& KnownBugs() {
        "subjectURI from the CFDocument and notes from CFItems, but the v1.0 package schema has "
        "CFPackageDocument.notes/subject/subjectURI and CFPackageItem.notes (only CFAssociation "
        "lacks notes in 1.0)"},
+      {std::regex("^node title cuts a character$"),
+       "an item with no humanCodingScheme and no abbreviatedStatement gets the first 60 bytes of "
+       "its text as the title of its node links (NodeTitle, src/formats/case.cc): a character "
+       "cut in two makes the package invalid UTF-8, which does not read back (found by "
+       "fuzz_case_reader; fuzz/regressions/open/fuzz_case_reader/utf8-split-in-node-title.json)"},
+      {std::regex("^duplicate identifier in export$"),
+       "an association whose UUID is the one the writer derives for an item's isChildOf "
+       "association, NameUuid(item, \"isChildOf\"), is written twice under one identifier, so the "
+       "package does not read back (found by fuzz_native_reader; fuzz/regressions/open/"
+       "fuzz_native_reader/association-uuid-equals-derived-tree-identifier.json)"},
+      {std::regex("^extra overrides the tree identifier$"),
+       "the writer lets what an item's `extra` keeps under \"case\".\"childOf\" override the "
+       "derived tree association, its identifier included (CaseAssociationsJson: "
+       "`a[kv.key()] = kv.value()`); `extra` comes verbatim from a native file, so a native file "
+       "can give a package whose identifier is no UUID and which does not read back (found by "
+       "fuzz_native_reader; fuzz/regressions/open/fuzz_native_reader/"
+       "extra-case-identifier-not-a-uuid.json)"},
       {std::regex("^cycle without pointer$"),
        "an isChildOf cycle is refused as \"SOURCE: the isChildOf associations form a cycle\", "
        "with no JSON pointer to an association of the cycle (CaseReader::BuildTree)"},
@@ -325,24 +352,26 @@ std::optional<std::string> ExplainedByKnownBugs(const std::vector<Loss>& losses)
 }
 
 // Fails the test with `losses`, or skips it when known bugs explain them all.
-#define EXPECT_NO_LOSSES(losses, context)                                                 \
-  do {                                                                                    \
-    const std::vector<Loss>& losses_ = (losses);                                          \
-    if (!losses_.empty()) {                                                               \
-      if (auto bug = ExplainedByKnownBugs(losses_)) {                                     \
+#define EXPECT_NO_LOSSES(losses, context)                                                     \
+  do {                                                                                        \
+    const std::vector<Loss>& losses_ = (losses);                                              \
+    if (!losses_.empty()) {                                                                   \
+      if (auto bug = ExplainedByKnownBugs(losses_)) {                                         \
         GTEST_SKIP() << "BUG: " << *bug << "\nseen" << (context) << ":" << Describe(losses_); \
-      }                                                                                   \
-      ADD_FAILURE() << (context) << ":" << Describe(losses_, 40);                         \
-    }                                                                                     \
+      }                                                                                       \
+      ADD_FAILURE() << (context) << ":" << Describe(losses_, 40);                             \
+    }                                                                                         \
   } while (false)
 
 std::string FirstDifference(const std::string& a, const std::string& b) {
   size_t i = 0;
   while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
-  const size_t line = static_cast<size_t>(std::count(a.begin(), a.begin() + static_cast<long>(i), '\n')) + 1;
+  const size_t line =
+      static_cast<size_t>(std::count(a.begin(), a.begin() + static_cast<long>(i), '\n')) + 1;
   const size_t from = a.rfind('\n', i == 0 ? 0 : i - 1);
   const size_t start = from == std::string::npos ? 0 : from + 1;
-  return "line " + std::to_string(line) + ": " + a.substr(start, 100) + " | " + b.substr(start, 100);
+  return "line " + std::to_string(line) + ": " + a.substr(start, 100) + " | " +
+         b.substr(start, 100);
 }
 
 // ---- the packages of the round trip ----------------------------------------------------------
@@ -352,9 +381,18 @@ struct Package {
   std::string path;
 };
 
+void PrintTo(const Package& p, std::ostream* os) { *os << p.name; }
+
+// A store in a new subdirectory `name` of `dir`.
+std::unique_ptr<Store> StoreIn(const test::ScratchDir& dir, const std::string& name) {
+  fs::create_directories(dir.path() / name);
+  return test::OpenStoreIn(dir.path() / name);
+}
+
 std::vector<Package> RoundTripPackages() {
   std::vector<Package> out;
-  for (const char* f : {kFrontOfHouse, kWarehouse, kBreadMaking}) out.push_back({f, CaseFixture(f)});
+  for (const char* f : {kFrontOfHouse, kWarehouse, kBreadMaking})
+    out.push_back({f, CaseFixture(f)});
   std::error_code ec;
   const fs::path shared = SharedCorpus();
   if (fs::is_directory(shared, ec)) {
@@ -410,7 +448,9 @@ TEST_P(CaseRoundTrip, TheExportLeavesOutOnlyWhatCanBeDerived) {
   }
   for (const auto& a : exported.at("CFAssociations").as_array()) {
     const auto* seq = a.as_object().if_contains("sequenceNumber");
-    if (seq != nullptr) EXPECT_TRUE(seq->is_int64() || seq->is_uint64()) << Short(a);
+    if (seq != nullptr) {
+      EXPECT_TRUE(seq->is_int64() || seq->is_uint64()) << Short(a);
+    }
   }
 }
 
@@ -443,7 +483,7 @@ TEST_P(CaseRoundTrip, TheExportReadsBackToTheSameFramework) {
 
 TEST_P(CaseRoundTrip, ThroughTwoStoresTheSecondExportIsTheSameBytes) {
   test::ScratchDir dir;
-  auto first_store = test::OpenStoreIn(dir.path() / "first");
+  auto first_store = StoreIn(dir, "first");
   auto report = ImportFiles(*first_store, {GetParam().path}, As("case-test"));
   ASSERT_TRUE(report.ok()) << report.status().message();
   const std::string uuid = ReadOrThrow(Original(), GetParam().name).framework.uuid;
@@ -452,7 +492,7 @@ TEST_P(CaseRoundTrip, ThroughTwoStoresTheSecondExportIsTheSameBytes) {
   const std::string first_path = dir.File("first.json");
   test::WriteFile(first_path, *first);
 
-  auto second_store = test::OpenStoreIn(dir.path() / "second");
+  auto second_store = StoreIn(dir, "second");
   report = ImportFiles(*second_store, {first_path}, As("case-test"));
   ASSERT_TRUE(report.ok()) << report.status().message();
   auto second = ExportFramework(*second_store, uuid, FileFormat::kCase);
@@ -524,7 +564,10 @@ TEST_F(FrontOfHouse, ReadsAStringSequenceNumberAsANumber) {
   EXPECT_TRUE(a.at("sequenceNumber").is_int64()) << Short(a.at("sequenceNumber"));
   EXPECT_EQ(a.at("sequenceNumber").to_number<std::int64_t>(), 2);
   // A sequenceNumber that is not the position comes back as it was.
-  EXPECT_EQ(ExportedAssociation("5e0c6a10-a000-4000-8000-000000000021").at("sequenceNumber").to_number<std::int64_t>(), 5);
+  EXPECT_EQ(ExportedAssociation("5e0c6a10-a000-4000-8000-000000000021")
+                .at("sequenceNumber")
+                .to_number<std::int64_t>(),
+            5);
 }
 
 TEST_F(FrontOfHouse, MapsCaseItemTypesToNosTypesByNameIgnoringCase) {
@@ -550,7 +593,8 @@ TEST_F(FrontOfHouse, KeepsTextOutsideTheBmpAndMarkdownByteForByte) {
   }
   EXPECT_EQ(exported_.at("CFDocument").at("description"), raw_.at("CFDocument").at("description"));
   EXPECT_NE(Coded("FOH01.P2").text.find("\xF0\x9F\xA5\x9C"), std::string::npos) << "U+1F95C";
-  EXPECT_NE(Coded("FOH01.K1").text.find("| Flag \xF0\x9D\x94\x89 |"), std::string::npos) << "U+1D509";
+  EXPECT_NE(Coded("FOH01.K1").text.find("| Flag \xF0\x9D\x94\x89 |"), std::string::npos)
+      << "U+1D509";
   EXPECT_EQ(exported_.at("extensions").at("org.example.package").at("note"),
             "\xF0\x9D\x92\xBD\xF0\x9D\x92\xB6\xF0\x9D\x93\x83\xF0\x9D\x92\xB9");
 }
@@ -564,9 +608,11 @@ TEST_F(FrontOfHouse, KeepsExtensionObjectsOnTheDocumentItemsAndAssociations) {
       {"document", &raw_.at("CFDocument").as_object(), &exported_.at("CFDocument").as_object()},
       {"item FOH01", WithIdentifier(raw_, "CFItems", "5e0c6a10-0001-4000-8000-000000000001"),
        WithIdentifier(exported_, "CFItems", "5e0c6a10-0001-4000-8000-000000000001")},
-      {"tree association", WithIdentifier(raw_, "CFAssociations", "5e0c6a10-a000-4000-8000-000000000011"),
+      {"tree association",
+       WithIdentifier(raw_, "CFAssociations", "5e0c6a10-a000-4000-8000-000000000011"),
        WithIdentifier(exported_, "CFAssociations", "5e0c6a10-a000-4000-8000-000000000011")},
-      {"exactMatchOf", WithIdentifier(raw_, "CFAssociations", "5e0c6a10-a000-4000-8000-000000000103"),
+      {"exactMatchOf",
+       WithIdentifier(raw_, "CFAssociations", "5e0c6a10-a000-4000-8000-000000000103"),
        WithIdentifier(exported_, "CFAssociations", "5e0c6a10-a000-4000-8000-000000000103")},
   };
   for (const auto& c : cases) {
@@ -607,9 +653,10 @@ TEST_F(FrontOfHouse, KeepsEveryAssociationTypeWithItsIdentifierAndEnds) {
 TEST_F(FrontOfHouse, KeepsAssociationsToNodesOutsideThePackage) {
   // Ends that are not in the package: another framework's item, an ESCO skill with an
   // identifier that is no UUID, a video, a Welsh item, a certificate.
-  for (const char* id : {"5e0c6a10-a000-4000-8000-000000000103", "5e0c6a10-a000-4000-8000-000000000105",
-                         "5e0c6a10-a000-4000-8000-000000000106", "5e0c6a10-a000-4000-8000-000000000107",
-                         "5e0c6a10-a000-4000-8000-000000000109", "5e0c6a10-a000-4000-8000-000000000110"}) {
+  for (const char* id :
+       {"5e0c6a10-a000-4000-8000-000000000103", "5e0c6a10-a000-4000-8000-000000000105",
+        "5e0c6a10-a000-4000-8000-000000000106", "5e0c6a10-a000-4000-8000-000000000107",
+        "5e0c6a10-a000-4000-8000-000000000109", "5e0c6a10-a000-4000-8000-000000000110"}) {
     const json::object* original = WithIdentifier(raw_, "CFAssociations", id);
     ASSERT_NE(original, nullptr);
     const json::object& out = ExportedAssociation(id);
@@ -637,8 +684,9 @@ TEST_F(FrontOfHouse, MovesUnknownFieldsUnderOpennosUnmapped) {
   // Read back, the field is where the package first had it: a third export is the same.
   const FrameworkDoc again = ReadOrThrow(Write(doc_), "export");
   const json::object third = ParseObject(Write(again));
-  EXPECT_TRUE(Same(WithIdentifier(third, "CFItems", "5e0c6a10-0001-4000-8000-000000000001")->at("extensions"),
-                   item.at("extensions")));
+  EXPECT_TRUE(Same(
+      WithIdentifier(third, "CFItems", "5e0c6a10-0001-4000-8000-000000000001")->at("extensions"),
+      item.at("extensions")));
 }
 
 TEST_F(FrontOfHouse, SingleObjectsCarryTheirDocumentUriAndThePackageDoesNot) {
@@ -660,10 +708,13 @@ TEST_F(FrontOfHouse, AVersion1p0ExportUsesOnlyWhatVersion1p0Has) {
   const json::object v1p0 = ParseObject(Write(doc_, CaseVersion::k1p0));
   EXPECT_FALSE(v1p0.contains("extensions"));
   const json::object& d = v1p0.at("CFDocument").as_object();
-  for (const char* k : {"frameworkType", "caseVersion", "extensions"}) EXPECT_FALSE(d.contains(k)) << k;
-  for (const auto& e : v1p0.at("CFItems").as_array()) EXPECT_FALSE(e.as_object().contains("extensions"));
-  const std::set<std::string> v1p0_types{"isChildOf", "isPeerOf", "isPartOf", "exactMatchOf", "precedes",
-                                         "isRelatedTo", "replacedBy", "exemplar", "hasSkillLevel"};
+  for (const char* k : {"frameworkType", "caseVersion", "extensions"})
+    EXPECT_FALSE(d.contains(k)) << k;
+  for (const auto& e : v1p0.at("CFItems").as_array())
+    EXPECT_FALSE(e.as_object().contains("extensions"));
+  const std::set<std::string> v1p0_types{"isChildOf",    "isPeerOf", "isPartOf",
+                                         "exactMatchOf", "precedes", "isRelatedTo",
+                                         "replacedBy",   "exemplar", "hasSkillLevel"};
   for (const auto& e : v1p0.at("CFAssociations").as_array()) {
     const auto& a = e.as_object();
     EXPECT_TRUE(v1p0_types.count(std::string(a.at("associationType").as_string()))) << Short(e);
@@ -671,7 +722,8 @@ TEST_F(FrontOfHouse, AVersion1p0ExportUsesOnlyWhatVersion1p0Has) {
     EXPECT_FALSE(a.contains("notes")) << Short(e);
   }
   // isTranslationOf and ext: go out as isRelatedTo, as the 1.1 guidance says consumers treat them.
-  for (const char* id : {"5e0c6a10-a000-4000-8000-000000000109", "5e0c6a10-a000-4000-8000-000000000110"}) {
+  for (const char* id :
+       {"5e0c6a10-a000-4000-8000-000000000109", "5e0c6a10-a000-4000-8000-000000000110"}) {
     const json::object* a = WithIdentifier(v1p0, "CFAssociations", id);
     ASSERT_NE(a, nullptr) << id;
     EXPECT_EQ(a->at("associationType"), "isRelatedTo") << id;
@@ -692,8 +744,10 @@ TEST(CaseVersion1p0, ReadsAVersion1p0Package) {
   const struct {
     const char* code;
     ItemType type;
-  } types[] = {{"WS1", ItemType::kUnit}, {"WS1.1", ItemType::kPerformanceCriterion},
-               {"WS1.2", ItemType::kKnowledge}, {"WS2", ItemType::kUnit}};
+  } types[] = {{"WS1", ItemType::kUnit},
+               {"WS1.1", ItemType::kPerformanceCriterion},
+               {"WS1.2", ItemType::kKnowledge},
+               {"WS2", ItemType::kUnit}};
   for (const auto& t : types) {
     FrameworkDoc copy = doc;
     EXPECT_EQ(test::ItemCoded(copy, t.code).type, t.type) << t.code;
@@ -706,23 +760,27 @@ TEST(CaseVersion1p0, ReadsAVersion1p0Package) {
 TEST(CaseVersion1p0, AVersion1p0ExportKeepsTheFieldsVersion1p0Has) {
   const std::string original = test::ReadFile(CaseFixture(kWarehouse));
   const json::object raw = ParseObject(original);
-  const json::object v1p0 = ParseObject(Write(ReadOrThrow(original, kWarehouse), CaseVersion::k1p0));
+  const json::object v1p0 =
+      ParseObject(Write(ReadOrThrow(original, kWarehouse), CaseVersion::k1p0));
   std::vector<Loss> losses;
   const json::object& d = raw.at("CFDocument").as_object();
   for (const char* k : {"notes", "subject", "officialSourceURL", "licenseURI", "statusEndDate"}) {
     const auto* got = v1p0.at("CFDocument").as_object().if_contains(k);
     if (got == nullptr || !Same(*got, d.at(k))) {
-      losses.push_back({std::string("v1.0 CFDocument ") + k, std::string("/CFDocument/") + k + " is not in the 1.0 export"});
+      losses.push_back({std::string("v1.0 CFDocument ") + k,
+                        std::string("/CFDocument/") + k + " is not in the 1.0 export"});
     }
   }
   for (const auto& e : raw.at("CFItems").as_array()) {
-    const json::object* out = WithIdentifier(v1p0, "CFItems", std::string(e.at("identifier").as_string()));
+    const json::object* out =
+        WithIdentifier(v1p0, "CFItems", std::string(e.at("identifier").as_string()));
     ASSERT_NE(out, nullptr);
     for (const auto& kv : e.as_object()) {
       if (kv.key() == "CFDocumentURI") continue;
       const auto* got = out->if_contains(kv.key());
       if (got == nullptr || !Same(*got, kv.value())) {
-        losses.push_back({"v1.0 CFItem " + std::string(kv.key()), "an item's " + std::string(kv.key()) + " is not in the 1.0 export"});
+        losses.push_back({"v1.0 CFItem " + std::string(kv.key()),
+                          "an item's " + std::string(kv.key()) + " is not in the 1.0 export"});
       }
     }
   }
@@ -736,6 +794,8 @@ struct UnknownField {
   const char* pointer;  // where the field is added to bread-making-v1p1.json
 };
 
+void PrintTo(const UnknownField& u, std::ostream* os) { *os << u.place; }
+
 class CaseUnknownFields : public ::testing::TestWithParam<UnknownField> {};
 
 TEST_P(CaseUnknownFields, AreKeptUnderOpennosUnmappedOrWhereTheyWere) {
@@ -747,7 +807,12 @@ TEST_P(CaseUnknownFields, AreKeptUnderOpennosUnmappedOrWhereTheyWere) {
   target->as_object()["x-opennosTest"] = json::object{{"kept", true}, {"by", "the CASE tests"}};
   const std::string text = json::serialize(root);
   const json::object exported = ParseObject(Write(ReadOrThrow(text, "unknown.json")));
-  EXPECT_NO_LOSSES(Losses(root.as_object(), exported), std::string(" for a field on the ") + GetParam().place);
+  // Only the added field counts here: the fixture's other losses have tests of their own.
+  std::vector<Loss> losses;
+  for (Loss& loss : Losses(root.as_object(), exported)) {
+    if (loss.kind.find("x-opennosTest") != std::string::npos) losses.push_back(std::move(loss));
+  }
+  EXPECT_NO_LOSSES(losses, std::string(" for a field on the ") + GetParam().place);
 }
 
 INSTANTIATE_TEST_SUITE_P(Places, CaseUnknownFields,
@@ -762,7 +827,7 @@ INSTANTIATE_TEST_SUITE_P(Places, CaseUnknownFields,
 
 TEST(CaseDemo, EverySuiteGoesOpenNosToCaseToOpenNosWithTheSameNativeExport) {
   test::ScratchDir dir;
-  auto store = test::OpenStoreIn(dir.path() / "demo");
+  auto store = StoreIn(dir, "demo");
   ASSERT_TRUE(LoadDemo(*store).ok());
   auto list = store->ListFrameworks();
   ASSERT_TRUE(list.ok());
@@ -828,6 +893,63 @@ TEST(CaseFromNative, TheTinyFixtureGoesOpenNosToCaseToOpenNosUnchanged) {
   }
 }
 
+// ---- what the fuzzers found --------------------------------------------------------------------
+
+TEST(CaseWriter, CutsNoCharacterInTwoWhenItShortensATextForATitle) {
+  // 58 ASCII bytes, then U+2014 (3 bytes) across byte 60.
+  const std::string text = std::string(58, 'a') + "\xE2\x80\x94 and more";
+  const std::string package =
+      R"({"CFDocument": {"identifier": "b1a2c3d4-0000-4000-8000-00000000d0c1",
+    "title": "Titles"}, "CFItems": [{"identifier": "b1a2c3d4-0001-4000-8000-0000000000c1",
+    "fullStatement": ")" +
+      text + R"("}]})";
+  const FrameworkDoc doc = ReadOrThrow(package, "titles.json");
+  const std::string exported = Write(doc);
+  auto back = ReadCasePackage(exported, "export.json");
+  if (!back.ok()) {
+    if (auto bug = ExplainedByKnownBugs({{"node title cuts a character", ""}})) {
+      GTEST_SKIP() << "BUG: " << *bug << "\nseen: " << back.status().message();
+    }
+  }
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->items.at(0).text, text);
+}
+
+TEST(CaseWriter, WritesEveryIdentifierOnceEvenWhenAnAssociationHasATreeIdentifier) {
+  auto doc = ReadNative(R"({"opennos": "framework/1",
+    "framework": {"code": "DUP", "edition": "1", "title": "Duplicate identifiers"},
+    "items": [{"uuid": "f92a394d-a536-5542-9c4b-7f313e32fab1", "type": "unit", "code": "U1", "title": "A unit"}],
+    "associations": [{"uuid": "600d0211-1c1c-572a-a03d-fa8b7c87bbaa", "type": "isRelatedTo",
+      "origin": {"code": "U1"}, "destination": {"uri": "https://example.org/x", "title": "X"}}]})",
+                        "dup.json");
+  ASSERT_TRUE(doc.ok()) << doc.status().message();
+  auto back = ReadCasePackage(Write(*doc), "export.json");
+  if (!back.ok()) {
+    if (auto bug = ExplainedByKnownBugs({{"duplicate identifier in export", ""}})) {
+      GTEST_SKIP() << "BUG: " << *bug << "\nseen: " << back.status().message();
+    }
+  }
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->associations.size(), 1u);
+}
+
+TEST(CaseWriter, WritesAPackageThatReadsBackWhateverANativeFileKeptInExtra) {
+  auto doc = ReadNative(R"({"opennos": "framework/1",
+    "framework": {"code": "XTRA", "edition": "1", "title": "Kept CASE fields"},
+    "items": [{"type": "unit", "code": "U1", "title": "A unit",
+      "extra": {"case": {"childOf": {"identifier": "5e0c6a10-a000-4000-draft-000000000031"}}}}]})",
+                        "extra.json");
+  ASSERT_TRUE(doc.ok()) << doc.status().message();
+  auto back = ReadCasePackage(Write(*doc), "export.json");
+  if (!back.ok()) {
+    if (auto bug = ExplainedByKnownBugs({{"extra overrides the tree identifier", ""}})) {
+      GTEST_SKIP() << "BUG: " << *bug << "\nseen: " << back.status().message();
+    }
+  }
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->items.size(), 1u);
+}
+
 // ---- bad packages ----------------------------------------------------------------------------
 
 struct BadPackage {
@@ -857,6 +979,8 @@ const BadPackage kBadPackages[] = {
     {"truncated.json", "/CFItems/2/", "line 31, column"},
     {"unknown-association-type.json", "/CFAssociations/4/associationType", nullptr},
 };
+
+void PrintTo(const BadPackage& b, std::ostream* os) { *os << b.file; }
 
 std::string BadPath(const BadPackage& b) { return CaseFixture(std::string("bad/") + b.file); }
 
@@ -901,9 +1025,12 @@ TEST_P(CaseBadPackage, ChangesNothingInAStore) {
       options.format = format;
       auto report = ImportFiles(*store, files, options);
       ASSERT_FALSE(report.ok()) << b.file << " was imported";
-      EXPECT_NE(report.status().message().find(bad), std::string::npos) << report.status().message();
-      if (format == FileFormat::kCase && b.place == nullptr && std::string(b.file) != "child-of-cycle.json") {
-        EXPECT_NE(report.status().message().find(b.pointer), std::string::npos) << report.status().message();
+      EXPECT_NE(report.status().message().find(bad), std::string::npos)
+          << report.status().message();
+      if (format == FileFormat::kCase && b.place == nullptr &&
+          std::string(b.file) != "child-of-cycle.json") {
+        EXPECT_NE(report.status().message().find(b.pointer), std::string::npos)
+            << report.status().message();
       }
     }
   }
@@ -914,7 +1041,8 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, CaseBadPackage, ::testing::ValuesIn(kBadPacka
                          [](const auto& info) {
                            std::string words(info.param.file);
                            words = words.substr(0, words.size() - 5);
-                           for (char& c : words) if (c == '-') c = ' ';
+                           for (char& c : words)
+                             if (c == '-') c = ' ';
                            return test::TestName(words);
                          });
 

@@ -82,9 +82,11 @@ TEST_F(SearchCli, JsonHasTheShapeOfTheApi) {
   ASSERT_FALSE(results.empty());
   for (const json::value& v : results) {
     const json::object& hit = v.as_object();
-    for (const char* key : {"uuid", "type", "code", "urn", "title", "snippet"}) {
+    for (const char* key : {"uuid", "type", "code", "urn", "title", "text", "snippet"}) {
       ExpectString(hit, key);
     }
+    ASSERT_TRUE(hit.contains("unit"));
+    EXPECT_TRUE(hit.at("unit").is_string() || hit.at("unit").is_null()) << json::serialize(hit);
     ASSERT_TRUE(hit.contains("score"));
     EXPECT_TRUE(hit.at("score").is_double() || hit.at("score").is_int64());
     ASSERT_TRUE(hit.contains("framework") && hit.at("framework").is_object());
@@ -175,7 +177,7 @@ TEST_F(SearchCli, OffersACorrectionForAMisspeltWord) {
 }
 
 TEST_F(SearchCli, SaysWhatToDoWithAnEmptyQuery) {
-  EXPECT_TRUE(Contains(Ok({"search", ""}), "Type some words to search for.")) ;
+  EXPECT_TRUE(Contains(Ok({"search", ""}), "Type some words to search for."));
   EXPECT_TRUE(Contains(Ok({"search", "the of and"}), "too common"));
 }
 
@@ -199,7 +201,7 @@ TEST_F(SearchCli, FailsClearlyWithoutData) {
   EXPECT_TRUE(Contains(run.err, "init")) << run.err;
 }
 
-// --- reindex ---------------------------------------------------------------------------------------
+// --- reindex -------------------------------------------------------------------------------------
 
 TEST_F(SearchCli, ReindexRebuildsAndPrintsTheDocumentCount) {
   const std::string out = Ok({"reindex"});
@@ -215,8 +217,8 @@ TEST_F(SearchCli, ReindexRebuildsAndPrintsTheDocumentCount) {
 TEST_F(SearchCli, ReindexRecreatesADeletedOrCorruptIndex) {
   std::filesystem::remove_all(IndexDir());
   EXPECT_TRUE(Contains(Ok({"reindex"}), "search index rebuilt"));
-  for (const auto& entry : std::filesystem::directory_iterator(IndexDir())) {
-    test::WriteFile(entry.path(), "garbage");
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(IndexDir())) {
+    if (entry.is_regular_file()) test::WriteFile(entry.path(), "garbage");
   }
   EXPECT_TRUE(Contains(Ok({"reindex"}), "search index rebuilt"));
   EXPECT_EQ(SearchJson({"budget"}).at("results").as_array().front().at("urn"), "ODSMLD1");

@@ -1,12 +1,12 @@
 // The one text pipeline: what Normalise, Tokens, Stem and IsStopWord make of real text. The
 // stems are what Snowball English gives, checked, not what one might hope.
 
-#include "text/text.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
+
+#include "text/text.h"
 
 namespace opennos {
 namespace {
@@ -93,7 +93,8 @@ TEST(TextTokens, SplitsNormalisedTextIntoRunsOfLettersAndDigits) {
       {"Cyrillic words", "привет мир", {"привет", "мир"}},
       {"Greek", "σισυφοσ", {"σισυφοσ"}},
       {"Arabic", "مرحبا بك", {"مرحبا", "بك"}},
-      {"Chinese and Japanese are not segmented: one run, one token", "日本語の文章",
+      {"Chinese and Japanese are not segmented: one run, one token",
+       "日本語の文章",
        {"日本語の文章"}},
       {"tabs and newlines", "a\tb\nc", {"a", "b", "c"}},
       {"control characters separate", "a\x01z", {"a", "z"}},
@@ -106,7 +107,7 @@ TEST(TextTokens, SplitsNormalisedTextIntoRunsOfLettersAndDigits) {
 }
 
 TEST(TextTokens, SkipsInvalidUtf8) {
-  EXPECT_EQ(text::Tokens("bad\xFF" "byte"), (Words{"bad", "byte"}));
+  EXPECT_EQ(text::Tokens(std::string("bad\xFF") + "byte"), (Words{"bad", "byte"}));
   EXPECT_EQ(text::Tokens("\xC3"), Words{});
 }
 
@@ -126,13 +127,27 @@ TEST(TextStem, IsSnowballEnglishWithItsQuirks) {
     const char* stem;
   };
   const Case cases[] = {
-      {"coaching", "coach"},       {"coaches", "coach"},          {"mentoring", "mentor"},
-      {"budgeting", "budget"},     {"recruitment", "recruit"},    {"recruiting", "recruit"},
-      {"appraisals", "apprais"},   {"appraisal", "apprais"},      {"organisation", "organis"},
-      {"organisational", "organis"}, {"organise", "organis"},     {"relationships", "relationship"},
-      {"meetings", "meet"},        {"stakeholders", "stakehold"}, {"skills", "skill"},
-      {"running", "run"},          {"wellbeing", "wellb"},        {"leadership", "leadership"},
-      {"led", "led"},              {"arguments", "argument"},     {"argue", "argu"},
+      {"coaching", "coach"},
+      {"coaches", "coach"},
+      {"mentoring", "mentor"},
+      {"budgeting", "budget"},
+      {"recruitment", "recruit"},
+      {"recruiting", "recruit"},
+      {"appraisals", "apprais"},
+      {"appraisal", "apprais"},
+      {"organisation", "organis"},
+      {"organisational", "organis"},
+      {"organise", "organis"},
+      {"relationships", "relationship"},
+      {"meetings", "meet"},
+      {"stakeholders", "stakehold"},
+      {"skills", "skill"},
+      {"running", "run"},
+      {"wellbeing", "wellb"},
+      {"leadership", "leadership"},
+      {"led", "led"},
+      {"arguments", "argument"},
+      {"argue", "argu"},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(text::Stem(c.word), c.stem) << c.word;

@@ -269,17 +269,24 @@ TEST_F(CaseApiTest, IgnoresAnyAuthorizationHeader) {
   }
 }
 
-TEST_F(CaseApiTest, PutsTheHostOfTheRequestInEveryUri) {
-  const std::string item = std::string(kV1p1) + "/CFItems/" + kUnit1;
-  const std::string document = std::string(kV1p1) + "/CFDocuments/" + kPackage;
-  const json::value here = json::parse(Get(item, {{"host", "nos.example:9000"}}).body);
+// The demo's Management and Leadership 2024 suite (its UUID is derived from ML@2024).
+constexpr const char* kDemoSuite = "66b377c5-acca-5b66-bfb6-e69d9fe5d507";
+
+TEST_F(CaseApiTest, PutsTheHostOfTheRequestInTheUrisOfWhatOpenNosPublishes) {
+  const std::string mine = std::string(kV1p1) + "/CFDocuments/" + kDemoSuite;
+  const std::string document = std::string(kV1p1) + "/CFDocuments/" + kDemoSuite;
+  const json::value here = json::parse(Get(mine, {{"host", "nos.example:9000"}}).body);
   EXPECT_EQ(here.at("uri"),
-            (std::string("http://nos.example:9000/ims/case/v1p1/CFItems/") + kUnit1).c_str());
+            (std::string("http://nos.example:9000/ims/case/v1p1/CFDocuments/") + kDemoSuite).c_str());
+  // An imported package keeps the URIs its publisher gave (they are its identity).
+  const json::value theirs =
+      json::parse(Get(std::string(kV1p1) + "/CFItems/" + kUnit1, {{"host", "nos.example:9000"}}).body);
+  EXPECT_EQ(theirs.at("uri").as_string().find("http://nos.example:9000/"), std::string::npos);
   // A missing or implausible Host gives localhost rather than whatever was sent.
   const json::value none = json::parse(Get(document, {}).body);
   EXPECT_EQ(none.at("uri").as_string().find("http://localhost/ims/case/v1p1/"), 0u);
   const json::value odd =
-      json::parse(Get(std::string(kV1p1) + "/CFPackages/" + kPackage, {{"host", "a/b?c<d>"}}).body);
+      json::parse(Get(std::string(kV1p1) + "/CFPackages/" + kDemoSuite, {{"host", "a/b?c<d>"}}).body);
   EXPECT_EQ(odd.at("CFDocument").at("uri").as_string().find("http://localhost/"), 0u);
 }
 
@@ -287,10 +294,10 @@ TEST_F(CaseApiTest, PutsTheHostOfTheRequestInEveryUri) {
 // every later client gets (a client can send any Host). Enable once Site::Handle keys CASE
 // answers by host as well (see docs/case-service.md, Limits).
 TEST_F(CaseApiTest, AnswersEachHostWithItsOwnUrisThroughTheCache) {
-  const std::string target = std::string(kV1p1) + "/CFItems/" + kUnit1;
+  const std::string target = std::string(kV1p1) + "/CFDocuments/" + kDemoSuite;
   Get(target, {{"host", "attacker.example"}});
   const json::value mine = json::parse(Get(target).body);
-  EXPECT_EQ(mine.at("uri"), (std::string(kBase) + "/ims/case/v1p1/CFItems/" + kUnit1).c_str());
+  EXPECT_EQ(mine.at("uri"), (std::string(kBase) + "/ims/case/v1p1/CFDocuments/" + kDemoSuite).c_str());
 }
 
 // --- CFDocuments -------------------------------------------------------------------------------

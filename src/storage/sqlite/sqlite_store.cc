@@ -452,11 +452,12 @@ Status SqliteStore::SaveItems(const FrameworkDoc& doc, Write& w) {
   }
   auto owner = db_->Prepare("SELECT framework_uuid FROM items WHERE uuid = ?");
   if (!owner.ok()) return owner.status();
+  const bool had_items = !stored.empty();  // `stored` empties as items are matched below
   for (const Item& item : doc.items) {
     const std::string after = ItemSnapshot(item);
     auto it = stored.find(item.uuid);
     if (it == stored.end()) {
-      if (!stored.empty()) {  // a fresh framework cannot clash with itself; others might
+      if (had_items) {  // a fresh framework cannot clash with itself; others might
         (*owner)->Reset().Bind(1, item.uuid);
         auto row = (*owner)->Step();
         if (!row.ok()) return row.status();
@@ -466,7 +467,7 @@ Status SqliteStore::SaveItems(const FrameworkDoc& doc, Write& w) {
         }
       }
       std::int64_t number = 1;
-      if (!stored.empty()) {  // an item removed earlier and now back continues its history
+      if (had_items) {  // an item removed earlier and now back continues its history
         auto last = LastRevisionNumber(item.uuid);
         if (!last.ok()) return last.status();
         number = *last + 1;
