@@ -70,8 +70,9 @@ PY
 run_pair() {  # label, opennos flags
   echo "== $1"
   farm-bench -n "$RUNS" --timeout 1800 \
+    --vs "$PYTHON $WORK/peer_case.py $PACKAGE $WORK/peer.db" \
     -- sh -c "rm -rf '$WORK/d' && '$BIN' --data '$WORK/d' init >/dev/null && exec '$BIN' --data '$WORK/d' import $2 '$PACKAGE' >/dev/null" \
-    --vs "sh -c 'exec $PYTHON $WORK/peer_case.py $PACKAGE $WORK/peer.db'" | tee -a "$OUT/summary.txt"
+    | tee -a "$OUT/summary.txt"
 }
 : > "$OUT/summary.txt"
 run_pair "CASE $ITEMS items, opennos import --no-index vs peer (figures include a ~10 ms init)" "--no-index"
