@@ -12,7 +12,7 @@ APT_PACKAGES="
   libgtest-dev libgmock-dev libbenchmark-dev
   libxapian-dev libicu-dev libsodium-dev libkainjow-mustache-dev libcmark-dev zlib1g-dev
   python3 python3-jsonschema chromium curl procps
-  clang libfuzzer-14-dev
+  clang libfuzzer-14-dev libclang-rt-14-dev
 "
 
 as_root() {
