@@ -7,10 +7,11 @@
 Each command is one string run by /bin/sh -c. --prepare-a/--prepare-b run before every run of
 A/B and are not timed (for example: remove the data directory and initialise it again), so
 both sides start from the same state. For each side it prints the wall time (a monotonic
-clock around the child), the CPU time (user + system) and the peak resident memory of the
-largest process (getrusage of the reaped children), each as min / median / max, and the
-ratio A/B of wall times taken run by run, whose median is the figure to quote. Standard
-library only, so that anyone can run it; `hyperfine --prepare` measures the same thing.
+clock around the child), the CPU time (user + system) and the peak resident memory (MiB) of
+the largest process (getrusage of the reaped children), each as min / median / max, and the
+ratio A/B of wall times taken run by run, whose median is the figure to quote. A peak cannot
+read below this script's own (about 15 MiB: a child starts as a copy of it). Standard library
+only, so that anyone can run it; `hyperfine --prepare` measures the same thing.
 """
 
 import argparse
@@ -66,7 +67,7 @@ def main():
     result = {"label": args.label, "runs": args.runs, "cores": os.cpu_count(),
               "date": time.strftime("%Y-%m-%d", time.gmtime())}
     print(f"{args.label}  ({args.runs} runs each, A B A B ..., after {args.warmup} warm-up)")
-    print(f"  {'':4} {'wall s (min/median/max)':>28} {'cpu s (median)':>15} {'peak MB (max)':>14}")
+    print(f"  {'':4} {'wall s (min/median/max)':>28} {'cpu s (median)':>15} {'peak MiB (max)':>14}")
     for name, command, _ in sides:
         r = runs[name]
         wall = summary([x["wall"] for x in r])

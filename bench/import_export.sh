@@ -7,8 +7,8 @@
 #
 # Environment: OPENNOS (binary, default build/opennos), PYTHON (default: the interpreter behind
 # python3, not a pyenv shim), RUNS (default 5), N (default 100000), N_SMALL (20000), OUT
-# (default bench/out/import_export, gitignored). Results: $OUT/results.jsonl (one JSON line per comparison),
-# $OUT/peak_rss.txt, $OUT/summary.txt; generated files and stores under $OUT/work.
+# (default bench/out/import_export, gitignored). Results: $OUT/results.jsonl (one JSON line
+# per comparison), $OUT/peak_rss.txt, $OUT/summary.txt; files and stores under $OUT/work.
 #
 # Timing: whole processes from outside, A B A B ... (bench/abtime.py), medians quoted. Every
 # import run starts from an empty, initialised store: before each run, untimed, the data
@@ -60,7 +60,7 @@ peak() {
   "$TIME" -v "$@" >/dev/null 2>"$WORK/time.txt"
   kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/time.txt")
   wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$WORK/time.txt")
-  printf '%-34s %6s MB  (wall %s)\n' "$label" "$((kb / 1024))" "$wall" | tee -a "$OUT/peak_rss.txt"
+  printf '%-34s %6s MiB  (wall %s)\n' "$label" "$((kb / 1024))" "$wall" | tee -a "$OUT/peak_rss.txt"
 }
 
 for n in "$N" "$N_SMALL"; do
