@@ -71,7 +71,7 @@ function cleanupSync() {
   }
 }
 process.on('exit', cleanupSync);
-// Ends the run, cleaning up, before CTest's TIMEOUT (180 s) would kill it without a chance to.
+// Ends the run, cleaning up, before CTest's TIMEOUT (tests/CMakeLists.txt) would kill it without a chance to.
 const DEADLINE_SECONDS = Number(process.env.E2E_DEADLINE_SECONDS || 170);
 setTimeout(() => {
   console.error(`FAIL: the browser tests did not finish within ${DEADLINE_SECONDS} s`);
