@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES="
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlite3-dev sqlite3 libcli11-dev libspdlog-dev libfmt-dev
+  libsqlite3-dev sqlite3 libpq-dev postgresql libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libxapian-dev libicu-dev libsodium-dev libkainjow-mustache-dev libcmark-dev zlib1g-dev
   python3 python3-jsonschema chromium curl procps

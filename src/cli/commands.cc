@@ -13,7 +13,8 @@
 #include "app/search_service.h"
 #include "search/results_json.h"
 #include "core/uuid.h"
-#include "storage/sqlite/sqlite_store.h"
+#include "storage/open.h"
+#include "storage/transfer.h"
 
 namespace opennos::cli {
 namespace {
@@ -24,7 +25,7 @@ int Fail(const Status& s) {
 }
 
 Result<std::unique_ptr<Store>> OpenStore(const Globals& g) {
-  auto store = OpenSqliteStore(g.DatabasePath(), false);
+  auto store = opennos::OpenStore(g.Database(), OpenMode::kExisting);
   if (!store.ok() && store.status().code() == Status::Code::kNotFound) {
     return Status::NotFound("no OpenNOS data in " + g.data_dir +
                             " (run `opennos --data " + g.data_dir + " init` first)");
@@ -108,10 +109,32 @@ int Init(const Globals& g) {
   std::error_code ec;
   std::filesystem::create_directories(g.data_dir, ec);
   if (ec) return Fail(Status::Io(g.data_dir + ": " + ec.message()));
+  if (!g.database.empty()) {
+    auto store = opennos::OpenStore(g.Database(), OpenMode::kCreate);
+    if (!store.ok()) return Fail(store.status());
+    std::cout << "initialised: " << DescribeStore(g.Database()) << " (search index in "
+              << g.data_dir << ")\n";
+    return 0;
+  }
   const bool existed = std::filesystem::exists(g.DatabasePath());
-  auto store = OpenSqliteStore(g.DatabasePath(), true);
+  auto store = opennos::OpenStore(g.DatabasePath(), OpenMode::kCreate);
   if (!store.ok()) return Fail(store.status());
   std::cout << (existed ? "already initialised: " : "initialised: ") << g.data_dir << "\n";
+  return 0;
+}
+
+int Migrate(const Globals& g) {
+  auto applied = MigrateStore(g.Database());
+  if (!applied.ok() && applied.status().code() == Status::Code::kNotFound) {
+    return Fail(Status::NotFound("no OpenNOS data in " + g.data_dir + " (run `opennos --data " +
+                                 g.data_dir + " init` first)"));
+  }
+  if (!applied.ok()) return Fail(applied.status());
+  std::cout << DescribeStore(g.Database()) << ": "
+            << (*applied == 0 ? std::string("schema already up to date")
+                              : "applied " + std::to_string(*applied) +
+                                    (*applied == 1 ? " migration" : " migrations"))
+            << "\n";
   return 0;
 }
 
@@ -147,6 +170,78 @@ int Import(const Globals& g, const std::vector<std::string>& files, const std::s
     std::cout << "search index: not updated (--no-index); a server or the next search catches up\n";
   }
   return PrintProblems(problems, report_file);
+}
+
+namespace {
+
+std::string Describe(const TransferReport& r) {
+  return std::to_string(r.frameworks) + (r.frameworks == 1 ? " framework" : " frameworks") +
+         ", " + std::to_string(r.rows) + " rows";
+}
+
+// A store named on the command line: "sqlite:PATH" (a data directory or a database file) or a
+// PostgreSQL URL.
+Result<std::string> StoreNamed(const std::string& name) {
+  if (IsPostgresUrl(name)) return name;
+  if (name.rfind("sqlite:", 0) != 0 || name.size() == 7) {
+    return Status::Invalid("\"" + name +
+                           "\": name a store as sqlite:PATH (a data directory or its database "
+                           "file) or postgresql://...");
+  }
+  const std::string path = name.substr(7);
+  if (std::filesystem::is_directory(path)) return Globals{path, ""}.DatabasePath();
+  return path;
+}
+
+// After a bulk change, the local search index catches up (or the server holding it does).
+void CatchUpIndex(const Globals& g) {
+  auto store = opennos::OpenStore(g.Database(), OpenMode::kExisting);
+  if (store.ok()) std::cout << UpdateIndexAfterWrite(**store, g.data_dir) << "\n";
+}
+
+}  // namespace
+
+int Backup(const Globals& g, const std::string& file) {
+  auto report = BackupStore(g.Database(), file);
+  if (!report.ok() && report.status().code() == Status::Code::kNotFound && g.database.empty()) {
+    return Fail(Status::NotFound("no OpenNOS data in " + g.data_dir));
+  }
+  if (!report.ok()) return Fail(report.status());
+  std::cout << "backed up " << DescribeStore(g.Database()) << " to " << file << ": "
+            << report->frameworks << (report->frameworks == 1 ? " framework" : " frameworks")
+            << "\n";
+  return 0;
+}
+
+int Restore(const Globals& g, const std::string& file, bool replace) {
+  if (g.database.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(g.data_dir, ec);
+    if (ec) return Fail(Status::Io(g.data_dir + ": " + ec.message()));
+  }
+  auto report = RestoreStore(file, g.Database(), replace);
+  if (!report.ok()) return Fail(report.status());
+  std::cout << "restored " << file << " into " << DescribeStore(g.Database()) << ": "
+            << Describe(*report) << "\n";
+  CatchUpIndex(g);
+  return 0;
+}
+
+int Copy(const Globals& g, const std::string& from, const std::string& to, bool replace) {
+  auto source = StoreNamed(from);
+  if (!source.ok()) return Fail(source.status());
+  auto target = StoreNamed(to);
+  if (!target.ok()) return Fail(target.status());
+  if (!IsPostgresUrl(*target)) {
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(*target).parent_path(), ec);
+  }
+  auto report = CopyStore(*source, *target, replace);
+  if (!report.ok()) return Fail(report.status());
+  std::cout << "copied " << DescribeStore(*source) << " to " << DescribeStore(*target) << ": "
+            << Describe(*report) << "\n";
+  if (*target == g.Database()) CatchUpIndex(g);
+  return 0;
 }
 
 int Export(const Globals& g, const std::string& name, const std::string& format,

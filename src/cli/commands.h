@@ -8,9 +8,16 @@
 namespace opennos::cli {
 
 struct Globals {
-  std::string data_dir;  // --data, $OPENNOS_DATA or ./var
+  std::string data_dir;  // --data, $OPENNOS_DATA or ./var: the search index, and SQLite's file
+  std::string database;  // --database or $OPENNOS_DATABASE_URL; empty: SQLite in data_dir
   std::string DatabasePath() const { return data_dir + "/opennos.db"; }
+  // Where the store is: the PostgreSQL URL given, or the data directory's SQLite file.
+  std::string Database() const { return database.empty() ? DatabasePath() : database; }
 };
+
+// Applies pending schema migrations (PostgreSQL needs this after an upgrade; SQLite does it
+// whenever it opens).
+int Migrate(const Globals& g);
 
 int Init(const Globals& g);
 int Demo(const Globals& g);
@@ -21,6 +28,14 @@ int Export(const Globals& g, const std::string& name, const std::string& format,
            const std::string& output);
 int List(const Globals& g, bool json);
 int Show(const Globals& g, const std::string& key);
+
+// Writes a consistent copy of the store to FILE (a SQLite database, whichever the backend).
+int Backup(const Globals& g, const std::string& file);
+// Puts a backup's contents into the store; a store holding frameworks only with `replace`.
+int Restore(const Globals& g, const std::string& file, bool replace);
+// Copies one store into another: each named "sqlite:PATH" (a data directory or its database
+// file) or by a postgresql:// URL.
+int Copy(const Globals& g, const std::string& from, const std::string& to, bool replace);
 
 struct SearchOptions {
   std::string query;
@@ -39,6 +54,7 @@ struct ServeOptions {
   unsigned short port = 8080;
   int threads = 0;     // 0: one per core
   bool quiet = false;  // log warnings and errors only, not every request
+  bool migrate = false;  // apply pending migrations first instead of refusing to start
 };
 // Serves the site and API until SIGINT or SIGTERM.
 int Serve(const Globals& g, const ServeOptions& options);

@@ -14,6 +14,11 @@ std::string DefaultDataDir() {
   return env != nullptr && *env != '\0' ? env : "./var";
 }
 
+std::string DefaultDatabase() {
+  const char* env = std::getenv("OPENNOS_DATABASE_URL");
+  return env != nullptr ? env : "";
+}
+
 std::string DefaultAuthor() {
   for (const char* var : {"OPENNOS_USER", "USER", "LOGNAME"}) {
     const char* v = std::getenv(var);
@@ -28,14 +33,23 @@ int main(int argc, char** argv) {
   using opennos::cli::Globals;
   CLI::App app{
       "OpenNOS: publish, search, author and analyse occupational competence standards.\n"
-      "Data lives in a data directory (--data, default $OPENNOS_DATA or ./var)."};
+      "Data lives in a data directory (--data, default $OPENNOS_DATA or ./var): a SQLite\n"
+      "database and the search index. With --database postgresql://... (or\n"
+      "$OPENNOS_DATABASE_URL) the data is in PostgreSQL and the directory holds the index."};
   app.require_subcommand(1);
-  Globals g{DefaultDataDir()};
+  Globals g{DefaultDataDir(), DefaultDatabase()};
   app.add_option("--data", g.data_dir, "data directory")->capture_default_str();
+  app.add_option("--database", g.database,
+                 "a PostgreSQL URL (postgresql://USER@HOST/DB, or ?host=/socket/dir); default "
+                 "$OPENNOS_DATABASE_URL, else SQLite in the data directory");
 
   auto* init = app.add_subcommand("init", "Create an empty data directory (idempotent)");
 
   auto* demo = app.add_subcommand("demo", "Load the demo suites (idempotent)");
+
+  auto* migrate = app.add_subcommand(
+      "migrate",
+      "Apply pending schema migrations (PostgreSQL, after an upgrade; SQLite migrates itself)");
 
   std::vector<std::string> files;
   std::string format = "auto", author = DefaultAuthor(), reason;
@@ -92,6 +106,32 @@ int main(int argc, char** argv) {
 
   auto* reindex = app.add_subcommand("reindex", "Rebuild the search index from the store");
 
+  std::string backup_file;
+  auto* backup = app.add_subcommand(
+      "backup", "Write a consistent copy of the store to a new file (a SQLite database), "
+                "while it is in use");
+  backup->add_option("FILE", backup_file, "the backup file to create")->required();
+
+  std::string restore_file;
+  bool replace = false;
+  auto* restore = app.add_subcommand(
+      "restore", "Put a backup's contents into the store, all or nothing");
+  restore->add_option("FILE", restore_file, "a file written by `opennos backup`")
+      ->required()
+      ->check(CLI::ExistingFile);
+  restore->add_flag("--replace", replace,
+                    "replace what the store holds (without it, the store must be empty)");
+
+  std::string copy_from, copy_to;
+  auto* copy = app.add_subcommand(
+      "copy", "Copy a whole store into another, e.g. from SQLite to PostgreSQL, all or nothing");
+  copy->add_option("--from", copy_from,
+                   "sqlite:PATH (a data directory or its database file) or postgresql://...")
+      ->required();
+  copy->add_option("--to", copy_to, "sqlite:PATH or postgresql://...")->required();
+  copy->add_flag("--replace", replace,
+                 "replace what the target holds (without it, the target must be empty)");
+
   opennos::cli::ServeOptions serve_options;
   auto* serve = app.add_subcommand("serve", "Serve the web site and JSON API over HTTP");
   serve->add_option("--host", serve_options.host, "address to listen on")->capture_default_str();
@@ -100,6 +140,9 @@ int main(int argc, char** argv) {
   serve->add_option("--threads", serve_options.threads, "I/O threads (0: one per core)")
       ->capture_default_str();
   serve->add_flag("--quiet", serve_options.quiet, "log only warnings and errors");
+  serve->add_flag("--migrate", serve_options.migrate,
+                  "apply pending schema migrations first (PostgreSQL refuses to serve an older "
+                  "schema otherwise)");
 
   try {
     app.parse(argc, argv);
@@ -110,6 +153,7 @@ int main(int argc, char** argv) {
   try {
     if (*init) return opennos::cli::Init(g);
     if (*demo) return opennos::cli::Demo(g);
+    if (*migrate) return opennos::cli::Migrate(g);
     if (*import) return opennos::cli::Import(g, files, format, author, reason, progress, !no_index,
                                                report_file);
     if (*exp) return opennos::cli::Export(g, name, export_format, output);
@@ -118,6 +162,9 @@ int main(int argc, char** argv) {
     if (*serve) return opennos::cli::Serve(g, serve_options);
     if (*search) return opennos::cli::Search(g, search_options);
     if (*reindex) return opennos::cli::Reindex(g);
+    if (*backup) return opennos::cli::Backup(g, backup_file);
+    if (*restore) return opennos::cli::Restore(g, restore_file, replace);
+    if (*copy) return opennos::cli::Copy(g, copy_from, copy_to, replace);
   } catch (const std::exception& e) {
     std::cerr << "opennos: internal error: " << e.what() << "\n";
     return 1;

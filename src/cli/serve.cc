@@ -9,7 +9,7 @@
 #include "app/search_service.h"
 #include "cli/commands.h"
 #include "search/index.h"
-#include "storage/sqlite/sqlite_store.h"
+#include "storage/open.h"
 #include "web/http/server.h"
 #include "web/site.h"
 
@@ -49,26 +49,39 @@ void UseBufferedLogging() {
 }  // namespace
 
 int Serve(const Globals& g, const ServeOptions& options) {
-  const std::string path = g.DatabasePath();
-  if (!std::filesystem::exists(path)) {
+  const std::string database = g.Database();
+  if (g.database.empty() && !std::filesystem::exists(database)) {
     spdlog::error("no OpenNOS data in {} (run `opennos --data {} init` first)", g.data_dir,
                   g.data_dir);
     return 1;
   }
-  {  // Open once up front, so that a bad database fails now rather than on the first request.
-    auto store = OpenSqliteStore(path, false);
-    if (!store.ok()) {
-      spdlog::error("{}", store.status().message());
+  if (!g.database.empty()) {  // the data directory holds this server's own search index
+    std::error_code ec;
+    std::filesystem::create_directories(g.data_dir, ec);
+    if (ec) {
+      spdlog::error("{}: {}", g.data_dir, ec.message());
       return 1;
     }
   }
+  {  // Open once up front, so that a bad database fails now rather than on the first request.
+    auto store = OpenStore(database, options.migrate ? OpenMode::kMigrate : OpenMode::kExisting);
+    if (!store.ok()) {
+      std::string message = store.status().message();
+      if (message.find("`opennos migrate`") != std::string::npos) {
+        message += " (or start `opennos serve --migrate`)";
+      }
+      spdlog::error("{}", message);
+      return 1;
+    }
+  }
+  const auto open_store = [database] { return OpenStore(database, OpenMode::kExisting); };
   UseBufferedLogging();
   // The server writes the search index: it builds it if missing or damaged, then follows the
   // store's change log, so writes from any process appear in search within a second.
   const std::string index_dir = IndexDir(g.data_dir);
   std::unique_ptr<search::Index> writer;
   {
-    auto store = OpenSqliteStore(path, false);
+    auto store = open_store();
     if (!store.ok()) {
       spdlog::error("{}", store.status().message());
       return 1;
@@ -90,18 +103,27 @@ int Serve(const Globals& g, const ServeOptions& options) {
   }
   std::atomic<bool> stopping{false};
   std::thread indexer([&] {
-    auto store = OpenSqliteStore(path, false);
-    if (!store.ok()) return;
+    auto store = open_store();
+    if (!store.ok()) {
+      spdlog::error("search index: cannot follow the store: {}", store.status().message());
+      return;
+    }
     while (!stopping.load()) {
-      auto last = (*store)->LastChange();
-      if (last.ok() && *last > writer->IndexedSeq()) {
+      // Wakes when another process commits (NOTIFY, or SQLite's data version), at the latest
+      // after a moment, so that stopping is noticed.
+      auto last = (*store)->WaitForChange(writer->IndexedSeq(), 250);
+      if (!last.ok()) {
+        spdlog::warn("search index: {}", last.status().message());
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        continue;
+      }
+      if (*last > writer->IndexedSeq()) {
         auto done = search::CatchUp(**store, *writer);
         if (!done.ok()) spdlog::warn("search index: {}", done.status().message());
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
   });
-  web::Site site([path] { return OpenSqliteStore(path, false); },
+  web::Site site(open_store,
                  [index_dir] { return search::OpenReadOnlyIndex(index_dir); });
   web::ServerOptions server;
   server.host = options.host;
@@ -120,7 +142,7 @@ int Serve(const Globals& g, const ServeOptions& options) {
   Status s = web::RunServer(
       server, [&site](const web::Request& r) { return site.Handle(r); }, log,
       [&](unsigned short port) {
-        spdlog::info("OpenNOS serving {} at http://{}:{}/", g.data_dir,
+        spdlog::info("OpenNOS serving {} at http://{}:{}/", DescribeStore(database),
                      options.host.find(':') == std::string::npos ? options.host
                                                                  : "[" + options.host + "]",
                      port);

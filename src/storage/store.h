@@ -1,5 +1,5 @@
 #pragma once
-// The one storage interface. Backends (sqlite/, later postgres/) implement it; callers never
+// The one storage interface. Backends (sqlite/, postgres/) implement it; callers never
 // see SQL. Every write is one transaction: it happens whole or not at all. Every change to a
 // framework, item or association is kept as a Revision.
 //
@@ -91,6 +91,10 @@ class Store {
   // The change log after `seq`: each committed change's number and the framework it touched,
   // oldest first, at most `limit` entries.
   virtual Result<std::vector<Change>> ChangesSince(std::int64_t seq, int limit) = 0;
+  // Returns LastChange() once it is past `seq`, or after `timeout_ms` if it is not by then,
+  // so that a follower sleeps until another process writes instead of polling hard
+  // (PostgreSQL wakes it with NOTIFY; SQLite polls PRAGMA data_version a few times a second).
+  virtual Result<std::int64_t> WaitForChange(std::int64_t seq, int timeout_ms) = 0;
 };
 
 // Resolves a framework name as people and URLs give it: a UUID, "CODE" (the newest edition

@@ -15,7 +15,9 @@
 #include <stdexcept>
 
 #include "app/importer.h"
+#include "storage/open.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "unit/postgres_server.h"
 
 namespace opennos::test {
 namespace {
@@ -129,6 +131,7 @@ std::unique_ptr<Store> OpenStoreIn(const std::filesystem::path& data_dir) {
 }
 
 std::int64_t QueryInt(const std::string& db_path, const std::string& sql) {
+  if (IsPostgresUrl(db_path)) return PostgresQueryInt(db_path, sql);
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
   std::unique_ptr<sqlite3, int (*)(sqlite3*)> owned(db, sqlite3_close);
@@ -142,6 +145,7 @@ std::int64_t QueryInt(const std::string& db_path, const std::string& sql) {
 }
 
 void ExecSql(const std::string& db_path, const std::string& sql) {
+  if (IsPostgresUrl(db_path)) return PostgresExec(db_path, sql);
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
   std::unique_ptr<sqlite3, int (*)(sqlite3*)> owned(db, sqlite3_close);

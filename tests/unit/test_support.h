@@ -46,9 +46,10 @@ std::string Fixture(std::string_view relative);
 // Opens (creating) the SQLite store of a data directory, as the CLI does: DIR/opennos.db.
 std::unique_ptr<Store> OpenStoreIn(const std::filesystem::path& data_dir);
 std::string DatabaseIn(const std::filesystem::path& data_dir);
-// Runs one SQL query returning a single integer on the database file, with the SQLite C API.
+// Runs one SQL query returning a single integer on the database (a SQLite file, with the SQLite
+// C API, or a PostgreSQL URL, with libpq).
 std::int64_t QueryInt(const std::string& db_path, const std::string& sql);
-// Runs SQL with no result on the database file.
+// Runs SQL with no result on the database.
 void ExecSql(const std::string& db_path, const std::string& sql);
 
 // What can be seen of a store: its framework list, every framework exported in both formats,
@@ -60,7 +61,7 @@ struct StoreState {
   std::int64_t revisions = 0;  // rows of the revisions table, removed entities' included
   std::int64_t last_change = 0;
 };
-// Through the C++ API.
+// Through the C++ API; `db_path` is the store's SQLite file or PostgreSQL URL.
 StoreState CaptureState(Store& store, const std::string& db_path);
 // Through the opennos binary (listing and exports), then the API for the revision counts.
 StoreState CaptureStateWithCli(const std::filesystem::path& data_dir);

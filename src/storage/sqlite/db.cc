@@ -1,5 +1,9 @@
 #include "storage/sqlite/db.h"
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 namespace opennos::sqlite {
 namespace {
 
@@ -35,14 +39,13 @@ Statement& Statement::BindNull(int i) {
   return *this;
 }
 
-Statement& Statement::BindOrNull(int i, std::string_view text) {
-  return text.empty() ? BindNull(i) : Bind(i, text);
-}
-
 Result<bool> Statement::Step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
+  if (rc == SQLITE_DONE) {
+    sqlite3_reset(stmt_);  // ends the statement's read, as an autocommit statement should
+    return false;
+  }
   const int extended = sqlite3_extended_errcode(db_);
   std::string message = sqlite3_errmsg(db_);
   sqlite3_reset(stmt_);
@@ -50,14 +53,17 @@ Result<bool> Statement::Step() {
   return Status::Io(message);
 }
 
-Status Statement::Run() {
-  for (;;) {
-    auto row = Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+sql::Statement::Kind Statement::ColumnKind(int col) const {
+  switch (sqlite3_column_type(stmt_, col)) {
+    case SQLITE_NULL:
+      return Kind::kNull;
+    case SQLITE_INTEGER:
+      return Kind::kInteger;
+    case SQLITE_FLOAT:
+      return Kind::kReal;
+    default:
+      return Kind::kText;
   }
-  sqlite3_reset(stmt_);
-  return Status::Ok();
 }
 
 std::string Statement::Text(int col) const {
@@ -102,7 +108,7 @@ Status Database::Exec(const std::string& sql) {
   return Status::Io(text);
 }
 
-Result<Statement*> Database::Prepare(const std::string& sql) {
+Result<sql::Statement*> Database::Prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) return &it->second->Reset();
   sqlite3_stmt* stmt = nullptr;
@@ -114,6 +120,72 @@ Result<Statement*> Database::Prepare(const std::string& sql) {
   Statement* raw = owned.get();
   cache_.emplace(sql, std::move(owned));
   return raw;
+}
+
+Status Database::BeginWrite() {
+  if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  return Exec("PRAGMA defer_foreign_keys = ON");
+}
+
+Status Database::BeginRead() { return Exec("BEGIN"); }
+
+Status Database::Commit() {
+  Status s = Exec("COMMIT");
+  if (!s.ok() && InTransaction()) (void)Exec("ROLLBACK");
+  return s;
+}
+
+Status Database::Rollback() { return InTransaction() ? Exec("ROLLBACK") : Status::Ok(); }
+
+Status Database::BackupTo(const std::string& path) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                 nullptr);
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> target(raw, sqlite3_close);
+  if (rc != SQLITE_OK) return Error(raw, "cannot create " + path);
+  sqlite3_backup* backup = sqlite3_backup_init(raw, "main", db_, "main");
+  if (backup == nullptr) return Error(raw, "cannot back up to " + path);
+  const int step = sqlite3_backup_step(backup, -1);
+  const int finish = sqlite3_backup_finish(backup);
+  if (step != SQLITE_DONE || finish != SQLITE_OK) return Error(raw, "backup to " + path);
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> Database::Tables() {
+  auto s = Prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+      " ORDER BY name");
+  if (!s.ok()) return s.status();
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = (*s)->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return out;
+    out.push_back((*s)->Text(0));
+  }
+}
+
+Result<std::int64_t> Database::DataVersion() {
+  auto s = Prepare("PRAGMA data_version");
+  if (!s.ok()) return s.status();
+  auto row = (*s)->Step();
+  if (!row.ok()) return row.status();
+  const std::int64_t version = (*s)->Int(0);
+  (*s)->Reset();
+  return version;
+}
+
+Status Database::WaitForAnnouncement(int timeout_ms) {
+  auto start = DataVersion();
+  if (!start.ok()) return start.status();
+  constexpr int kPollMs = 100;
+  for (int waited = 0; waited < timeout_ms; waited += kPollMs) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(kPollMs, timeout_ms - waited)));
+    auto now = DataVersion();
+    if (!now.ok()) return now.status();
+    if (*now != *start) break;
+  }
+  return Status::Ok();
 }
 
 }  // namespace opennos::sqlite

@@ -1,9 +1,11 @@
-#include "storage/sqlite/migrations.h"
+#include "storage/sql/migrations.h"
 
+#include <chrono>
+#include <ctime>
 #include <string>
 #include <vector>
 
-namespace opennos::sqlite {
+namespace opennos::sql {
 namespace {
 
 struct Migration {
@@ -82,13 +84,16 @@ CREATE TABLE change_log (
   return kMigrations;
 }
 
-Result<int> CurrentVersion(Database& db) {
-  if (Status s = db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                         "version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
-                         "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))");
-      !s.ok()) {
-    return s;
-  }
+std::string NowIso() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Result<int> ReadVersion(Database& db) {
   auto stmt = db.Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations");
   if (!stmt.ok()) return stmt.status();
   auto row = (*stmt)->Step();
@@ -98,35 +103,63 @@ Result<int> CurrentVersion(Database& db) {
   return version;
 }
 
-}  // namespace
+Status CheckNotNewer(int version) {
+  if (version <= LatestSchemaVersion()) return Status::Ok();
+  return Status::Invalid("the database has schema version " + std::to_string(version) +
+                         ", newer than this build's " + std::to_string(LatestSchemaVersion()) +
+                         ": use a newer opennos");
+}
 
-int LatestSchemaVersion() { return Migrations().back().version; }
-
-Status Migrate(Database& db) {
-  auto current = CurrentVersion(db);
+// Applies the migrations after the current version; the schema lock is held.
+Result<int> ApplyPending(Database& db) {
+  auto current = SchemaVersion(db);
   if (!current.ok()) return current.status();
-  if (*current > LatestSchemaVersion()) {
-    return Status::Invalid("the database has schema version " + std::to_string(*current) +
-                           ", newer than this build's " + std::to_string(LatestSchemaVersion()) +
-                           ": use a newer opennos");
-  }
+  if (Status s = CheckNotNewer(*current); !s.ok()) return s;
+  int applied = 0;
   for (const Migration& m : Migrations()) {
     if (m.version <= *current) continue;
-    Transaction tx(db);
+    Transaction tx(db, Transaction::Kind::kWrite);
     if (Status s = tx.Begin(); !s.ok()) return s;
     // Another process may have migrated while we waited for the write lock.
-    auto again = CurrentVersion(db);
+    auto again = ReadVersion(db);
     if (!again.ok()) return again.status();
     if (*again >= m.version) continue;
     if (Status s = db.Exec(m.sql); !s.ok()) {
       return s.WithContext("migration " + std::to_string(m.version));
     }
-    auto insert = db.Prepare("INSERT INTO schema_migrations (version, description) VALUES (?, ?)");
+    auto insert = db.Prepare(
+        "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)");
     if (!insert.ok()) return insert.status();
-    if (Status s = (*insert)->Bind(1, m.version).Bind(2, m.description).Run(); !s.ok()) return s;
+    if (Status s = (*insert)->Bind(1, m.version).Bind(2, m.description).Bind(3, NowIso()).Run();
+        !s.ok()) {
+      return s;
+    }
     if (Status s = tx.Commit(); !s.ok()) return s;
+    ++applied;
   }
-  return Status::Ok();
+  return applied;
 }
 
-}  // namespace opennos::sqlite
+}  // namespace
+
+int LatestSchemaVersion() { return Migrations().back().version; }
+
+Result<int> SchemaVersion(Database& db) {
+  if (Status s = db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                         "version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+                         "applied_at TEXT NOT NULL)");
+      !s.ok()) {
+    return s;
+  }
+  return ReadVersion(db);
+}
+
+Result<int> Migrate(Database& db) {
+  if (Status s = db.LockSchema(); !s.ok()) return s;
+  auto applied = ApplyPending(db);
+  Status unlocked = db.UnlockSchema();
+  if (applied.ok() && !unlocked.ok()) return unlocked;
+  return applied;
+}
+
+}  // namespace opennos::sql

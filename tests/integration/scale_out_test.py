@@ -1,0 +1,348 @@
+#!/usr/bin/python3
+"""Several OpenNOS processes on one PostgreSQL database, through the real binary: a throwaway
+PostgreSQL server, `opennos serve` twice on ports of their own, and the CLI beside them.
+
+- A write to the shared database is visible through both servers within a second, in search
+  results too (each server follows the change log with LISTEN/NOTIFY and keeps its own index).
+- The demo copied from SQLite to PostgreSQL (and back, and through backup/restore) exports
+  every framework in every format with the same bytes.
+- `serve` on an older schema refuses to start and names `opennos migrate`, unless --migrate.
+- A writer killed with SIGKILL mid-write leaves nothing half-applied; a server killed with
+  SIGKILL leaves the other serving.
+
+Standard library only. Exits 77 (skipped) when the PostgreSQL binaries are missing.
+Run alone: /usr/bin/python3 tests/integration/scale_out_test.py -v
+"""
+
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pgtest  # noqa: E402
+
+SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BINARY = os.environ.get("OPENNOS_BINARY", os.path.join(SOURCE_DIR, "build", "opennos"))
+TINY = os.path.join(SOURCE_DIR, "tests", "fixtures", "good", "tiny.json")
+FORMATS = ("native", "csv", "case", "case-1.0")
+
+PG = None
+
+
+def cli(data_dir, *args, database=None, check=True):
+    argv = [BINARY, "--data", data_dir]
+    if database:
+        argv += ["--database", database]
+    result = subprocess.run(argv + list(args), capture_output=True, text=True, timeout=120)
+    if check and result.returncode != 0:
+        raise RuntimeError(f"opennos {' '.join(args)} failed: {result.stderr}")
+    return result
+
+
+def die_with_parent():
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+class Server:
+    """`opennos serve` on the shared database, with a data directory of its own (its index)."""
+
+    def __init__(self, database, *extra):
+        self.database = database
+        self.extra = extra
+        self.data_dir = tempfile.mkdtemp(prefix="opennos-scale-out-")
+        self.log_path = os.path.join(self.data_dir, "serve.log")
+        self.process = None
+        self.port = None
+
+    def start(self, expect_failure=False):
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [BINARY, "--data", self.data_dir, "--database", self.database, "serve", "--host",
+                 "127.0.0.1", "--port", "0", *self.extra],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                preexec_fn=die_with_parent)
+        if expect_failure:
+            return self.process.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            match = re.search(r"at http://127\.0\.0\.1:(\d+)/", self.log())
+            if match:
+                self.port = int(match.group(1))
+                return self
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.02)
+        raise RuntimeError("the server did not start:\n" + self.log())
+
+    def log(self):
+        try:
+            with open(self.log_path, encoding="utf-8", errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def get(self, path):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            return response.status, response.read()
+        finally:
+            conn.close()
+
+    def search_total(self, word):
+        status, body = self.get(f"/api/v1/search?q={word}")
+        return json.loads(body)["total"] if status == 200 else -1
+
+    def kill(self):
+        if self.process is not None and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self):
+        try:
+            self.kill()
+        finally:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def framework_file(directory, code, word, text_suffix=""):
+    """tiny.json as another framework (its UUIDs derive from the new code), carrying `word`."""
+    with open(TINY, encoding="utf-8") as f:
+        doc = json.load(f)
+    doc["framework"]["code"] = code
+    doc["framework"]["title"] = f"A {word} suite"
+    unit = doc["items"][0]["children"][0]
+    unit["title"] = f"Handle {word} carefully"
+    unit["urn"] = f"{code}01"
+    unit["children"][0]["text"] = "Name the test after what it checks." + text_suffix
+    path = os.path.join(directory, f"{code}.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f)
+    return path
+
+
+def exports(data_dir, database=None):
+    listing = json.loads(cli(data_dir, "list", "--json", database=database).stdout)
+    out = {"list": listing}
+    for f in listing["frameworks"]:
+        for fmt in FORMATS:
+            out[f"{f['code']}@{f['edition']}.{fmt}"] = cli(
+                data_dir, "export", f["uuid"], "--format", fmt, database=database).stdout
+    return out
+
+
+def setUpModule():
+    global PG
+    PG = pgtest.PostgresServer().start()
+    unittest.addModuleCleanup(PG.stop)
+
+
+class TwoServersOnOneDatabase(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.url = PG.create_database("two_servers")
+        cls.work = tempfile.mkdtemp(prefix="opennos-scale-out-cli-")
+        cls.addClassCleanup(shutil.rmtree, cls.work, True)
+        cli(cls.work, "init", database=cls.url)
+        cli(cls.work, "demo", database=cls.url)
+        cls.a = Server(cls.url).start()
+        cls.addClassCleanup(cls.a.stop)
+        cls.b = Server(cls.url).start()
+        cls.addClassCleanup(cls.b.stop)
+
+    def test_both_servers_answer_the_same(self):
+        for path in ("/api/v1/frameworks", "/suites", "/api/v1/search?q=coaching"):
+            status_a, body_a = self.a.get(path)
+            status_b, body_b = self.b.get(path)
+            self.assertEqual((status_a, status_b), (200, 200), path)
+            self.assertEqual(body_a, body_b, path)
+
+    def test_a_write_to_the_shared_database_is_searchable_through_both_within_a_second(self):
+        for round_ in range(3):
+            word = f"zygomorphic{round_}"
+            self.assertEqual(self.a.search_total(word), 0)
+            path = framework_file(self.work, f"SCALE{round_}", word)
+            cli(self.work, "import", "--no-index", path, database=self.url)
+            written = time.monotonic()
+            seen = {}
+            while len(seen) < 2 and time.monotonic() - written < 5:
+                for name, server in (("a", self.a), ("b", self.b)):
+                    if name not in seen and server.search_total(word) > 0:
+                        seen[name] = time.monotonic() - written
+                time.sleep(0.01)
+            self.assertEqual(sorted(seen), ["a", "b"], f"not found in 5 s: {seen}")
+            for name, delay in seen.items():
+                self.assertLess(delay, 1.0, f"server {name} took {delay:.3f} s")
+            status, _ = self.b.get(f"/nos/SCALE{round_}01")
+            self.assertEqual(status, 200, "the page too, past the response cache")
+
+    def test_one_server_killed_leaves_the_other_serving_and_every_acknowledged_write_whole(self):
+        extra = Server(self.url).start()
+        self.addCleanup(extra.stop)
+        acknowledged = []
+        errors = []
+
+        def writes():
+            for i in range(12):
+                path = framework_file(self.work, "STREAM", "streamed", f" Version {i}.")
+                result = cli(self.work, "import", "--no-index", path, database=self.url,
+                             check=False)
+                if result.returncode == 0:
+                    acknowledged.append(i)
+                else:
+                    errors.append(result.stderr)
+
+        writer = threading.Thread(target=writes)
+        writer.start()
+        time.sleep(0.3)
+        extra.kill()
+        served = 0
+        while writer.is_alive():
+            status, _ = self.b.get("/api/v1/frameworks")
+            self.assertEqual(status, 200)
+            served += 1
+        writer.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(acknowledged, list(range(12)))
+        self.assertGreater(served, 0)
+        native = cli(self.work, "export", "STREAM", database=self.url).stdout
+        self.assertIn("Version 11.", native)
+        history = PG.psql("SELECT count(*) FROM revisions r JOIN items i ON i.uuid = r.entity_uuid"
+                          " WHERE i.code = 'K1.P1' AND i.framework_uuid = (SELECT uuid FROM"
+                          " frameworks WHERE code = 'STREAM')", database="two_servers")
+        self.assertEqual(int(history), 12, "one revision per acknowledged write")
+
+    def test_a_writer_killed_mid_write_leaves_nothing_half_applied(self):
+        counts = ("SELECT (SELECT count(*) FROM change_log) || '/' ||"
+                  " (SELECT count(*) FROM items) || '/' || (SELECT count(*) FROM revisions)")
+        before = PG.psql(counts, database="two_servers")
+        with open(TINY, encoding="utf-8") as f:
+            doc = json.load(f)
+        doc["framework"]["code"] = "HUGE"
+        unit = doc["items"][0]["children"][0]
+        unit["urn"] = "HUGE01"
+        unit["children"] += [{"type": "performance-criterion", "code": f"K1.X{i}",
+                              "text": f"Criterion number {i} of a very large unit."}
+                             for i in range(150000)]
+        path = os.path.join(self.work, "HUGE.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(doc, f)
+        process = subprocess.Popen([BINARY, "--data", self.work, "--database", self.url,
+                                    "import", "--no-index", "--progress", path],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        # Wait until it is writing (its first progress line), then kill it.
+        line = process.stderr.readline()
+        self.assertIn("items written", line)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        time.sleep(0.2)
+        self.assertEqual(PG.psql(counts, database="two_servers"), before)
+        self.assertEqual(PG.psql("SELECT count(*) FROM frameworks WHERE code = 'HUGE'",
+                                 database="two_servers"), "0")
+        status, _ = self.a.get("/api/v1/frameworks")
+        self.assertEqual(status, 200)
+
+
+class CopyBackupRestore(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.work = tempfile.mkdtemp(prefix="opennos-copy-")
+        cls.addClassCleanup(shutil.rmtree, cls.work, True)
+        cls.sqlite_dir = os.path.join(cls.work, "sqlite")
+        cli(cls.sqlite_dir, "init")
+        cli(cls.sqlite_dir, "demo")
+        cls.expected = exports(cls.sqlite_dir)
+
+    def test_the_demo_copied_to_postgresql_exports_the_same_bytes(self):
+        url = PG.create_database("copied")
+        out = cli(self.work, "copy", "--from", f"sqlite:{self.sqlite_dir}", "--to", url)
+        self.assertIn("3 frameworks", out.stdout)
+        self.assertEqual(exports(os.path.join(self.work, "pg1"), database=url), self.expected)
+        # And back, into a new SQLite file.
+        back = os.path.join(self.work, "back", "opennos.db")
+        cli(self.work, "copy", "--from", url, "--to", f"sqlite:{back}")
+        self.assertEqual(exports(os.path.dirname(back)), self.expected)
+
+    def test_copying_into_a_store_that_holds_frameworks_needs_replace(self):
+        url = PG.create_database("occupied")
+        cli(self.work, "copy", "--from", f"sqlite:{self.sqlite_dir}", "--to", url)
+        again = cli(self.work, "copy", "--from", f"sqlite:{self.sqlite_dir}", "--to", url,
+                    check=False)
+        self.assertEqual(again.returncode, 1)
+        self.assertIn("--replace", again.stderr)
+        cli(self.work, "copy", "--from", f"sqlite:{self.sqlite_dir}", "--to", url, "--replace")
+        self.assertEqual(exports(os.path.join(self.work, "pg2"), database=url), self.expected)
+
+    def test_a_postgresql_backup_restores_into_either_backend(self):
+        url = PG.create_database("backed_up")
+        cli(self.work, "copy", "--from", f"sqlite:{self.sqlite_dir}", "--to", url)
+        backup = os.path.join(self.work, "pg.backup")
+        cli(self.work, "backup", backup, database=url)
+        refused = cli(self.work, "backup", backup, database=url, check=False)
+        self.assertEqual(refused.returncode, 1, "never overwrites a backup")
+        restored_url = PG.create_database("restored")
+        cli(self.work, "init", database=restored_url)
+        cli(self.work, "restore", backup, database=restored_url)
+        self.assertEqual(exports(os.path.join(self.work, "pg3"), database=restored_url),
+                         self.expected)
+        sqlite_dir = os.path.join(self.work, "restored-sqlite")
+        cli(sqlite_dir, "restore", backup)
+        self.assertEqual(exports(sqlite_dir), self.expected)
+
+    def test_a_sqlite_backup_is_taken_with_the_online_backup_api_and_restores(self):
+        backup = os.path.join(self.work, "sqlite.backup")
+        cli(self.sqlite_dir, "backup", backup)
+        url = PG.create_database("from_sqlite_backup")
+        cli(self.work, "restore", backup, database=url)
+        self.assertEqual(exports(os.path.join(self.work, "pg4"), database=url), self.expected)
+
+    def test_names_a_store_it_cannot_read(self):
+        bad = cli(self.work, "copy", "--from", "mysql://x", "--to", "sqlite:/tmp/x", check=False)
+        self.assertEqual(bad.returncode, 1)
+        self.assertIn("sqlite:PATH", bad.stderr)
+
+
+class Migrations(unittest.TestCase):
+    def test_serve_refuses_an_unmigrated_database_unless_told_to_migrate(self):
+        url = PG.create_database("unmigrated")
+        refused = Server(url)
+        self.addCleanup(refused.stop)
+        self.assertEqual(refused.start(expect_failure=True), 1)
+        self.assertIn("opennos migrate", refused.log())
+        self.assertIn("--migrate", refused.log())
+        migrating = Server(url, "--migrate").start()
+        self.addCleanup(migrating.stop)
+        status, _ = migrating.get("/api/v1/frameworks")
+        self.assertEqual(status, 200)
+
+    def test_migrate_applies_pending_migrations_once(self):
+        url = PG.create_database("to_migrate")
+        work = tempfile.mkdtemp(prefix="opennos-migrate-")
+        self.addCleanup(shutil.rmtree, work, True)
+        first = cli(work, "migrate", database=url)
+        self.assertIn("applied", first.stdout)
+        second = cli(work, "migrate", database=url)
+        self.assertIn("already up to date", second.stdout)
+        listing = cli(work, "list", "--json", database=url)
+        self.assertEqual(json.loads(listing.stdout), {"frameworks": []})
+
+
+if __name__ == "__main__":
+    if pgtest.bin_dir() is None:
+        print("skipped: the PostgreSQL server binaries (Debian package postgresql) are missing")
+        sys.exit(pgtest.SKIP)
+    unittest.main()
