@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <regex>
+#include <thread>
 
 #include "core/codec.h"
 #include "core/uuid.h"
@@ -341,6 +343,33 @@ TEST_P(StoreTest, ReportsProgressEveryTenThousandItems) {
   ASSERT_TRUE(report.ok()) << report.status().message();
   EXPECT_EQ(calls, (std::vector<std::int64_t>{10'000, 20'000}));
   EXPECT_EQ(report->items_added, 25'001);
+}
+
+// --- Following the change log from another connection ---------------------------------------
+
+TEST_P(StoreTest, WaitForChangeReturnsSoonAfterAnotherConnectionWrites) {
+  auto writer = backend_.Open();
+  auto idle = store_->WaitForChange(0, 50);
+  ASSERT_TRUE(idle.ok()) << idle.status().message();
+  EXPECT_EQ(*idle, 0) << "nothing written: it waits out the timeout";
+  std::thread write([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    EXPECT_TRUE(writer->SaveFrameworks({SampleFramework("ML", "2024")}, kAlice).ok());
+  });
+  const auto start = std::chrono::steady_clock::now();
+  std::int64_t seen = 0;
+  while (seen == 0 && std::chrono::steady_clock::now() - start < std::chrono::seconds(10)) {
+    auto next = store_->WaitForChange(0, 5'000);
+    ASSERT_TRUE(next.ok()) << next.status().message();
+    seen = *next;
+  }
+  const auto waited = std::chrono::steady_clock::now() - start;
+  write.join();
+  EXPECT_EQ(seen, 1);
+  EXPECT_LT(waited, std::chrono::seconds(2)) << "woken by the write, not by the 5 s timeout";
+  auto past = store_->WaitForChange(0, 5'000);
+  ASSERT_TRUE(past.ok());
+  EXPECT_EQ(*past, 1) << "already past: returns at once";
 }
 
 // --- Refusals --------------------------------------------------------------------------------
