@@ -151,6 +151,14 @@ Status Connection::EnsureConnected() {
   return Run("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'");
 }
 
+void Connection::NoteChanges(PGresult* r) {
+  // As SQLite counts: only the statements that change rows, so a query leaves the count be.
+  const std::string_view tag = PQcmdStatus(r);
+  for (std::string_view verb : {"INSERT", "UPDATE", "DELETE", "MERGE"}) {
+    if (tag.rfind(verb, 0) == 0) changes_ = std::strtoll(PQcmdTuples(r), nullptr, 10);
+  }
+}
+
 Status Connection::Failure(PGresult* result, const std::string& what) {
   const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const std::string code = state != nullptr ? state : "";
@@ -177,6 +185,7 @@ Status Connection::Run(const std::string& translated) {
     }
     PGresult* r = PQexec(conn_, translated.c_str());
     if (Succeeded(r)) {
+      NoteChanges(r);
       PQclear(r);
       return Status::Ok();
     }
@@ -227,6 +236,7 @@ Result<PGresult*> Connection::ExecuteOnce(Statement& st, bool in_transaction) {
   PGresult* r = PQexecPrepared(conn_, st.name_.c_str(), static_cast<int>(values.size()),
                                values.data(), nullptr, nullptr, 0);
   if (!Succeeded(r)) return Failure(r, "");
+  NoteChanges(r);
   return r;
 }
 

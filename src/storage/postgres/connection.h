@@ -69,6 +69,7 @@ class Connection final : public sql::Database {
   sql::Dialect dialect() const override { return sql::Dialect::kPostgres; }
   Status Exec(const std::string& sql) override;
   Result<sql::Statement*> Prepare(const std::string& sql) override;
+  std::int64_t Changes() const override { return changes_; }
   // READ COMMITTED behind a transaction-scoped advisory lock that serialises writers: each
   // statement then sees every write committed before the lock was granted, and the change
   // log's numbers are handed out in commit order.
@@ -102,6 +103,8 @@ class Connection final : public sql::Database {
   Status Run(const std::string& translated);
   Result<PGresult*> Execute(Statement& st);
   Result<PGresult*> ExecuteOnce(Statement& st, bool in_transaction);
+  // Keeps the row count of a statement that changed rows, for Changes().
+  void NoteChanges(PGresult* result);
   // The Status for a failed result (cleared), noting whether it is transient.
   Status Failure(PGresult* result, const std::string& what);
 
@@ -111,6 +114,7 @@ class Connection final : public sql::Database {
   std::uint64_t next_name_ = 0;
   bool transient_ = false;
   bool in_transaction_ = false;
+  std::int64_t changes_ = 0;  // rows the last statement touched
   std::uint64_t listening_in_ = 0;  // the generation LISTEN was issued in
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
 };

@@ -71,6 +71,8 @@ class Database {
   virtual Status Exec(const std::string& sql) = 0;
   // A prepared statement kept for the connection's life; reset before it is returned.
   virtual Result<Statement*> Prepare(const std::string& sql) = 0;
+  // Rows inserted, updated or deleted by the last statement run to completion.
+  virtual std::int64_t Changes() const = 0;
 
   // Begins a write transaction. Writers are serialised (SQLite: the database's write lock;
   // PostgreSQL: a transaction-scoped advisory lock), so the change log grows in commit order
@@ -104,6 +106,17 @@ class Database {
   virtual Status LockSchema() = 0;
   virtual Status UnlockSchema() = 0;
 };
+
+// Runs `st` to completion, appending read(row) for each row to `out`.
+template <typename T, typename ReadFn>
+Status Collect(Statement& st, std::vector<T>& out, ReadFn read) {
+  for (;;) {
+    auto row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::Ok();
+    out.push_back(read(st));
+  }
+}
 
 // Begins a transaction and rolls it back on destruction unless committed. Inside another
 // transaction of the same connection it does nothing: the outer one decides.

@@ -11,6 +11,7 @@
 namespace opennos {
 namespace {
 
+using sql::Collect;
 using sql::Database;
 using sql::Statement;
 using sql::Transaction;
@@ -132,17 +133,6 @@ Association ReadAssociation(const Statement& s) {
   a.extra = s.Text(16);
   a.revision = s.Int(17);
   return a;
-}
-
-// Runs `st` to completion, appending read(row) for each row to `out`.
-template <typename T, typename ReadFn>
-Status Collect(Statement& st, std::vector<T>& out, ReadFn read) {
-  for (;;) {
-    auto row = st.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::Ok();
-    out.push_back(read(st));
-  }
 }
 
 // Puts items into pre-order from their parent and position.

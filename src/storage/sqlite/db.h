@@ -55,6 +55,7 @@ class Database final : public sql::Database {
   sql::Dialect dialect() const override { return sql::Dialect::kSqlite; }
   Status Exec(const std::string& sql) override;
   Result<sql::Statement*> Prepare(const std::string& sql) override;
+  std::int64_t Changes() const override { return sqlite3_changes64(db_); }
   // BEGIN IMMEDIATE takes the write lock at once, with foreign keys deferred to the commit.
   Status BeginWrite() override;
   Status BeginRead() override;
