@@ -141,6 +141,8 @@ ResultPtr Run(PGconn* conn, const std::string& sql) {
 
 }  // namespace
 
+std::string PostgresAdminUrl() { return UrlFor("postgres"); }
+
 std::string PostgresUnavailable() {
   std::string why;
   return SocketDir(&why).empty() ? why : "";

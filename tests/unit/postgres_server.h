@@ -31,6 +31,10 @@ class PostgresDatabase {
   std::string url_;
 };
 
+// The URL of the test server's maintenance database `postgres` (for roles, which belong to the
+// whole server).
+std::string PostgresAdminUrl();
+
 // Runs SQL returning one integer / no rows on the database at `url`, with libpq directly.
 std::int64_t PostgresQueryInt(const std::string& url, const std::string& sql);
 void PostgresExec(const std::string& url, const std::string& sql);

@@ -99,6 +99,25 @@ TEST_F(PostgresStoreTest, RefusesADatabaseWithANewerSchemaVersion) {
   EXPECT_EQ(test::QueryInt(url(), "SELECT count(*) FROM frameworks"), 1);
 }
 
+TEST_F(PostgresStoreTest, OpensForARoleThatMayOnlyReadAndWriteRows) {
+  Migrated();
+  const std::string role = db_->name() + "_app";
+  test::ExecSql(url(), "CREATE ROLE " + role + " LOGIN");
+  test::ExecSql(url(), "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " +
+                           role + "; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO " + role);
+  const std::string as_role = url().substr(0, url().find("&user=")) + "&user=" + role;
+  {
+    auto store = OpenStore(as_role, OpenMode::kExisting);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    auto saved = (*store)->SaveFrameworks({SampleFramework("ML", "2024")}, kAlice);
+    EXPECT_TRUE(saved.ok()) << saved.status().message();
+  }
+  auto migrate = MigrateStore(as_role);
+  EXPECT_TRUE(migrate.ok()) << "nothing pending: " << migrate.status().message();
+  db_.reset();  // drops the database (and with it the role's grants)
+  test::ExecSql(test::PostgresAdminUrl(), "DROP ROLE " + role);
+}
+
 TEST(PostgresStoreOpen, ReportsAnUnreachableServerWithoutItsPassword) {
   auto store = OpenStore("postgresql://someone:s3cret@127.0.0.1:1/nothing?connect_timeout=2",
                          OpenMode::kExisting);

@@ -5,6 +5,28 @@
 #include "storage/sql/sql_store.h"
 
 namespace opennos {
+namespace {
+
+// The schema version, read without creating anything (a role that may only read and write
+// rows opens the store too): 0 when no migration ever ran.
+Result<int> ReadSchemaVersion(sql::Database& db) {
+  auto exists = db.Prepare("SELECT to_regclass('schema_migrations') IS NOT NULL");
+  if (!exists.ok()) return exists.status();
+  auto row = (*exists)->Step();
+  if (!row.ok()) return row.status();
+  const bool migrated = (*exists)->Text(0) == "t";
+  (*exists)->Reset();
+  if (!migrated) return 0;
+  auto version = db.Prepare("SELECT coalesce(max(version), 0) FROM schema_migrations");
+  if (!version.ok()) return version.status();
+  row = (*version)->Step();
+  if (!row.ok()) return row.status();
+  const int v = static_cast<int>((*version)->Int(0));
+  (*version)->Reset();
+  return v;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url, SchemaPolicy policy) {
   auto conn = postgres::Connection::Open(url);
@@ -16,7 +38,7 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url, SchemaP
     }
     return NewSqlStore(std::move(*conn));
   }
-  auto version = sql::SchemaVersion(**conn);
+  auto version = ReadSchemaVersion(**conn);
   if (!version.ok()) return version.status().WithContext(where);
   const int latest = sql::LatestSchemaVersion();
   if (*version > latest) {

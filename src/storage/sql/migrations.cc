@@ -1,5 +1,6 @@
 #include "storage/sql/migrations.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <string>
@@ -145,11 +146,16 @@ Result<int> ApplyPending(Database& db) {
 int LatestSchemaVersion() { return Migrations().back().version; }
 
 Result<int> SchemaVersion(Database& db) {
-  if (Status s = db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                         "version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
-                         "applied_at TEXT NOT NULL)");
-      !s.ok()) {
-    return s;
+  // Created only when missing: a role that may not create tables still reads the version.
+  auto tables = db.Tables();
+  if (!tables.ok()) return tables.status();
+  if (std::find(tables->begin(), tables->end(), "schema_migrations") == tables->end()) {
+    if (Status s = db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                           "version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+                           "applied_at TEXT NOT NULL)");
+        !s.ok()) {
+      return s;
+    }
   }
   return ReadVersion(db);
 }
