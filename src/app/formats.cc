@@ -181,6 +181,12 @@ Status FrameworkFileSet::Add(std::string_view content, const std::string& source
   return Status::Invalid(source + kUnknownFormat);
 }
 
+void FrameworkFileSet::AddRead(FrameworkDoc doc, FileFormat format, const std::string& source) {
+  State::Slot slot;
+  slot.ready.push_back({std::move(doc), format, source});
+  state_->slots.push_back(std::move(slot));
+}
+
 bool FrameworkFileSet::WantsSoc2020() const {
   return !state_->catalogues.empty() && state_->soc.empty() && state_->problems != nullptr;
 }

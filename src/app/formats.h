@@ -67,6 +67,8 @@ class FrameworkFileSet {
 
   // Reads one file; the content is not kept. Errors name `source` and the place in it.
   Status Add(std::string_view content, const std::string& source);
+  // Takes a framework its caller read (a CASE package streamed from its file), in file order.
+  void AddRead(FrameworkDoc doc, FileFormat format, const std::string& source);
   // True when a NOS catalogue export is among the files but no SOC 2020 file is: its SOC
   // codes can then only be checked against a SOC 2020 framework from elsewhere (the store).
   bool WantsSoc2020() const;

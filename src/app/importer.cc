@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "formats/case.h"
+#include "formats/json_stream.h"
+
 namespace opennos {
 namespace {
 
@@ -45,7 +48,10 @@ Status KeepWhatPartialFormatLacks(Store& store, FrameworkDoc& doc) {
 
 }  // namespace
 
-Result<std::string> ReadWholeFile(const std::string& path) {
+namespace {
+
+// The size of a file that an import may read; refuses one over kMaxImportFileBytes.
+Result<std::uintmax_t> ImportableSize(const std::string& path) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) return Status::Io(path + ": " + ec.message());
@@ -54,6 +60,27 @@ Result<std::string> ReadWholeFile(const std::string& path) {
                            " bytes; the largest accepted is " +
                            std::to_string(kMaxImportFileBytes));
   }
+  return size;
+}
+
+// The first bytes of a file, enough to recognise its format.
+Result<std::string> ReadHead(const std::string& path) {
+  auto size = ImportableSize(path);
+  if (!size.ok()) return size.status();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Io(path + ": cannot open the file");
+  std::string head(static_cast<size_t>(std::min<std::uintmax_t>(*size, 65536)), '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(in.gcount()));
+  return head;
+}
+
+}  // namespace
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  auto size_or = ImportableSize(path);
+  if (!size_or.ok()) return size_or.status();
+  const std::uintmax_t size = *size_or;
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::Io(path + ": cannot open the file");
   std::string content(size, '\0');
@@ -102,6 +129,18 @@ Result<SaveReport> ImportFiles(Store& store, const std::vector<std::string>& pat
   // ESCO, O*NET) are built when all are in.
   FrameworkFileSet files(options.format, options.problems);
   for (const std::string& path : paths) {
+    // A CASE package is read as it streams in, never whole (CLARIFICATIONS §8).
+    auto head = ReadHead(path);
+    if (!head.ok()) return head.status();
+    const FileFormat format =
+        options.format == FileFormat::kAuto ? DetectFormat(*head) : options.format;
+    if (format == FileFormat::kCase || format == FileFormat::kCase1p0) {
+      FileSource in(path, kMaxImportFileBytes);
+      auto doc = ReadCasePackage(in, path);
+      if (!doc.ok()) return doc.status();
+      files.AddRead(std::move(*doc), format, path);
+      continue;
+    }
     auto content = ReadWholeFile(path);
     if (!content.ok()) return content.status();
     if (Status s = files.Add(*content, path); !s.ok()) return s;

@@ -8,12 +8,11 @@
 #include "core/codec.h"
 #include "core/json_util.h"
 #include "core/uuid.h"
-#include "core/validate.h"
-#include "formats/json_parse.h"
+#include "formats/case_internal.h"
 
 namespace opennos {
 namespace json = boost::json;
-namespace {
+namespace case_detail {
 
 // The properties the official v1.1 package schema allows on each object; anything else a
 // package brings is written back under extensions["opennos.unmapped"].
@@ -27,6 +26,8 @@ const std::unordered_set<std::string_view> kItemKeys{
     "listEnumeration", "abbreviatedStatement", "conceptKeywords", "conceptKeywordsURI", "notes",
     "subject", "subjectURI", "language", "educationLevel", "CFItemTypeURI", "licenseURI",
     "statusStartDate", "statusEndDate", "lastChangeDateTime", "extensions", "CFDocumentURI"};
+const std::unordered_set<std::string_view> kTopLevelKeys{
+    "CFDocument", "CFItems", "CFAssociations", "CFDefinitions", "CFRubrics", "extensions"};
 const std::unordered_set<std::string_view> kAssociationKeys{
     "identifier", "associationType", "sequenceNumber", "uri", "originNodeURI",
     "destinationNodeURI", "CFAssociationGroupingURI", "lastChangeDateTime", "notes",
@@ -36,7 +37,6 @@ const std::unordered_set<std::string_view> kNotInV1p0Document{"frameworkType", "
                                                               "extensions"};
 const std::unordered_set<std::string_view> kNotInV1p0Item{"subject", "subjectURI", "extensions"};
 const std::unordered_set<std::string_view> kNotInV1p0Association{"notes", "extensions"};
-constexpr const char* kUnmapped = "opennos.unmapped";
 
 std::string Str(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
@@ -215,9 +215,11 @@ json::object DerivedItem(const Framework& f, const Item& item, const CaseOptions
   return d;
 }
 
+std::string ChildOfIdentifier(const Item& item) { return NameUuid(item.uuid, "isChildOf"); }
+
 json::object DerivedChildOf(const FrameworkDoc& doc, const Item& item, const Item* parent,
                             const CaseOptions& o) {
-  const std::string id = NameUuid(item.uuid, "isChildOf");
+  const std::string id = ChildOfIdentifier(item);
   json::object destination =
       parent != nullptr
           ? Link(NodeTitle(*parent), parent->uuid, Uri(o, "CFItems", parent->uuid))
@@ -233,22 +235,20 @@ json::object DerivedChildOf(const FrameworkDoc& doc, const Item& item, const Ite
       {"lastChangeDateTime", ChangeTime(doc.framework)}};
 }
 
-json::object NodeJson(const NodeRef& n, const std::unordered_map<std::string, const Item*>& items,
-                      const CaseOptions& o) {
-  auto it = items.find(n.uuid);
-  const std::string title = !n.title.empty()
-                                ? n.title
-                                : it != items.end() ? NodeTitle(*it->second) : n.code;
+json::object NodeJson(const NodeRef& n, const ItemFinder& items, const CaseOptions& o) {
+  const Item* item = items(n.uuid);
+  const std::string title = !n.title.empty()   ? n.title
+                            : item != nullptr ? NodeTitle(*item)
+                                              : n.code;
   const std::string uri = !n.uri.empty() ? n.uri
-                          : it != items.end() || !n.framework_uuid.empty()
+                          : item != nullptr || !n.framework_uuid.empty()
                               ? Uri(o, "CFItems", n.uuid)
                               : "urn:uuid:" + n.uuid;
   return Link(title, n.uuid.empty() ? n.uri : n.uuid, uri);
 }
 
 json::object DerivedAssociation(const FrameworkDoc& doc, const Association& a,
-                                const std::unordered_map<std::string, const Item*>& items,
-                                const CaseOptions& o) {
+                                const ItemFinder& items, const CaseOptions& o) {
   json::object d{{"identifier", a.uuid},
                  {"associationType", a.type},
                  {"uri", Uri(o, "CFAssociations", a.uuid)},
@@ -301,6 +301,16 @@ void AdaptToVersion(json::object& o, const CaseOptions& opts, Entity entity) {
   if (association) {
     const std::string type = Str(o, "associationType");
     if (type == "isTranslationOf" || type.rfind("ext:", 0) == 0) o["associationType"] = "isRelatedTo";
+    // A v1.0 node link is title, identifier and uri only (no v1.1 targetType).
+    for (const char* end : {"originNodeURI", "destinationNodeURI"}) {
+      auto* link = o.if_contains(end);
+      if (link == nullptr || !link->is_object()) continue;
+      json::object& l = link->as_object();
+      for (auto it = l.begin(); it != l.end();) {
+        const std::string_view k = it->key();
+        it = k == "title" || k == "identifier" || k == "uri" ? it + 1 : l.stable_erase(it);
+      }
+    }
   }
 }
 
@@ -352,347 +362,9 @@ json::object Finish(json::object a, const FrameworkDoc& doc, const CaseOptions& 
   return a;
 }
 
-// ---- reading ----
+}  // namespace case_detail
 
-class CaseReader {
- public:
-  explicit CaseReader(const std::string& source) : source_(source) {}
-
-  Result<FrameworkDoc> Read(const json::value& root) {
-    if (!root.is_object()) return Error("", "a CASE package is a JSON object");
-    const auto& top = root.get_object();
-    const auto* document = top.if_contains("CFDocument");
-    if (document == nullptr || !document->is_object()) {
-      return Error("/CFDocument", "missing or not an object");
-    }
-    if (Status s = ReadDocument(document->get_object(), top); !s.ok()) return s;
-    if (const auto* items = top.if_contains("CFItems"); items != nullptr && !items->is_null()) {
-      if (!items->is_array()) return Error("/CFItems", "expected an array");
-      for (size_t i = 0; i < items->get_array().size(); ++i) {
-        if (Status s = ReadItem(items->get_array()[i], PointerJoin("/CFItems", i)); !s.ok()) {
-          return s;
-        }
-      }
-    }
-    if (const auto* assoc = top.if_contains("CFAssociations"); assoc != nullptr && !assoc->is_null()) {
-      if (!assoc->is_array()) return Error("/CFAssociations", "expected an array");
-      for (size_t i = 0; i < assoc->get_array().size(); ++i) {
-        Status s = ReadAssociation(assoc->get_array()[i], PointerJoin("/CFAssociations", i));
-        if (!s.ok()) return s;
-      }
-    }
-    if (Status s = BuildTree(); !s.ok()) return s;
-    if (Status s = ValidateFramework(doc_); !s.ok()) return s.WithContext(source_);
-    return std::move(doc_);
-  }
-
- private:
-  Status Error(const std::string& pointer, const std::string& what) const {
-    return Status::Invalid(source_ + ": " + (pointer.empty() ? "/" : pointer) + ": " + what);
-  }
-
-  Result<std::string> Identifier(const json::object& o, const std::string& pointer) {
-    const auto* v = o.if_contains("identifier");
-    if (v == nullptr || !v->is_string()) return Error(pointer + "/identifier", "missing or not a string");
-    auto u = CanonicalUuid(v->get_string());
-    if (!u) return Error(pointer + "/identifier", "\"" + std::string(v->get_string()) + "\" is not a UUID");
-    return *u;
-  }
-
-  Status ReadDocument(const json::object& d, const json::object& top) {
-    Framework& f = doc_.framework;
-    auto id = Identifier(d, "/CFDocument");
-    if (!id.ok()) return id.status();
-    f.uuid = *id;
-    const auto* title = d.if_contains("title");
-    if (title == nullptr || !title->is_string() || title->get_string().empty()) {
-      return Error("/CFDocument/title", "missing, empty or not a string");
-    }
-    for (const char* k : {"description", "language", "version", "publisher", "creator"}) {
-      const auto* v = d.if_contains(k);
-      if (v != nullptr && !v->is_string()) return Error(std::string("/CFDocument/") + k, "expected a string");
-    }
-    f.title = std::string(title->get_string());
-    f.description = Str(d, "description");
-    f.language = Str(d, "language");
-    f.publisher = Str(d, "publisher").empty() ? Str(d, "creator") : Str(d, "publisher");
-    f.status = StatusFromAdoption(Str(d, "adoptionStatus"));
-    const std::string start = Str(d, "statusStartDate"), end = Str(d, "statusEndDate");
-    if (IsIsoDate(start)) f.published = start;
-    if (IsIsoDate(end)) f.review = end;
-    f.edition = Str(d, "version").empty() ? "1" : Str(d, "version");
-    const json::object ext = SubObject(d, "extensions");
-    const json::object nos = SubObject(ext, "opennos");
-    if (!nos.empty()) {
-      FieldReader r(nos, "/CFDocument/extensions/opennos");
-      r.String("code", f.code);
-      r.String("edition", f.edition);
-      std::string status;
-      r.String("status", status);
-      if (!status.empty()) {
-        auto s = ParseFrameworkStatus(status);
-        if (!s) r.Fail("status", "unknown status \"" + status + "\"");
-        else f.status = *s;
-      }
-      r.String("keyPurpose", f.key_purpose);
-      r.String("licence", f.licence);
-      r.String("published", f.published);
-      r.String("review", f.review);
-      r.String("previousEdition", f.previous_edition);
-      r.String("translationNote", f.translation_note);
-      r.String("publisher", f.publisher);
-      if (!r.ok()) return r.status().WithContext(source_);
-    }
-    if (f.code.empty()) f.code = DerivedCode(f.title, f.uuid);
-    // Keep what the package says beyond what the writer would derive from the model.
-    // Compared with what an export under the default base URL writes, so a package's own URIs
-    // (another server's) are kept, and OpenNOS's own exports come back without extras.
-    CaseOptions o;
-    base_url_ = o.base_url;
-    json::object derived = DerivedDocument(f, o);
-    json::object kept = NotDerivable(d, derived, {"identifier", "CFPackageURI"});
-    StripOpenNos(kept);
-    json::object extra;
-    if (!kept.empty()) extra["document"] = std::move(kept);
-    for (const char* k : {"CFDefinitions", "CFRubrics", "extensions"}) {
-      const auto* v = top.if_contains(k);
-      if (v != nullptr && !v->is_null()) extra[k] = *v;
-    }
-    if (!extra.empty()) f.extra = CompactJson(json::object{{"case", std::move(extra)}});
-    return Status::Ok();
-  }
-
-  static std::string DerivedCode(const std::string& title, const std::string& uuid) {
-    std::string code;
-    bool start = true;
-    for (char c : title) {
-      const bool alnum = std::isalnum(static_cast<unsigned char>(c)) != 0;
-      if (alnum && start && code.size() < 6) code += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      start = !alnum;
-    }
-    return (code.empty() ? "CASE" : code) + "-" + uuid.substr(0, 4);
-  }
-
-  // Drops extensions.opennos (the model holds it) and an emptied extensions object.
-  static void StripOpenNos(json::object& kept) {
-    auto* ext = kept.if_contains("extensions");
-    if (ext == nullptr || !ext->is_object()) return;
-    ext->as_object().stable_erase("opennos");
-    if (ext->as_object().empty()) kept.stable_erase("extensions");
-  }
-
-  Status ReadItem(const json::value& v, const std::string& pointer) {
-    if (!v.is_object()) return Error(pointer, "expected a CFItem object");
-    json::object o = v.get_object();
-    RestoreUnmapped(o);
-    auto id = Identifier(o, pointer);
-    if (!id.ok()) return id.status();
-    if (!item_index_.emplace(*id, doc_.items.size()).second) {
-      return Error(pointer + "/identifier", "the identifier " + *id + " is used by two CFItems");
-    }
-    for (const char* k : {"fullStatement", "abbreviatedStatement", "humanCodingScheme", "CFItemType"}) {
-      const auto* f = o.if_contains(k);
-      if (f != nullptr && !f->is_string()) return Error(pointer + "/" + k, "expected a string");
-    }
-    const auto* full = o.if_contains("fullStatement");
-    if (full == nullptr) return Error(pointer + "/fullStatement", "missing");
-    Item item;
-    item.uuid = *id;
-    item.framework_uuid = doc_.framework.uuid;
-    item.text = Str(o, "fullStatement");
-    item.title = Str(o, "abbreviatedStatement");
-    item.code = Str(o, "humanCodingScheme");
-    const std::string case_type = Str(o, "CFItemType");
-    item.type = ItemTypeFromForeignName(case_type);
-    const json::object nos = SubObject(SubObject(o, "extensions"), "opennos");
-    if (!nos.empty()) {
-      json::object fields = nos;
-      const bool text_is_title = fields.contains("fullStatementIsTitle");
-      fields.stable_erase("fullStatementIsTitle");
-      fields["text"] = "x";  // ItemFromJson needs text or title; the real ones are above
-      auto parsed = ItemFromJson(fields, pointer + "/extensions/opennos");
-      if (!parsed.ok()) return parsed.status().WithContext(source_);
-      item.type = parsed->type;
-      item.unit = parsed->unit;
-      item.cy = parsed->cy;
-      if (text_is_title) item.text.clear();
-    }
-    if (!case_type.empty() && case_type != CaseItemTypeName(item.type)) item.type_name = case_type;
-    if (item.type == ItemType::kUnit && item.unit.keywords.empty()) {
-      if (const auto* k = o.if_contains("conceptKeywords"); k != nullptr && k->is_array()) {
-        for (const auto& w : k->get_array()) {
-          if (w.is_string()) item.unit.keywords.emplace_back(w.get_string());
-        }
-      }
-    }
-    if (item.text.empty() && item.title.empty() && item.code.empty()) {
-      return Error(pointer + "/fullStatement", "empty, with no abbreviatedStatement or humanCodingScheme");
-    }
-    raw_items_.push_back(std::move(o));
-    doc_.items.push_back(std::move(item));
-    return Status::Ok();
-  }
-
-  Status ReadNode(const json::object& a, const char* key, const std::string& pointer, NodeRef& n) {
-    const auto* v = a.if_contains(key);
-    if (v == nullptr || !v->is_object()) return Error(pointer + "/" + key, "missing or not an object");
-    const auto& o = v->get_object();
-    const auto* id = o.if_contains("identifier");
-    if (id == nullptr || !id->is_string() || id->get_string().empty()) {
-      return Error(pointer + "/" + key + "/identifier", "missing or not a string");
-    }
-    auto canonical = CanonicalUuid(id->get_string());
-    n.uuid = canonical ? *canonical : std::string(id->get_string());
-    n.title = Str(o, "title");
-    n.uri = Str(o, "uri");
-    if (item_index_.count(n.uuid) || n.uuid == doc_.framework.uuid) {
-      n.framework_uuid = doc_.framework.uuid;
-    }
-    return Status::Ok();
-  }
-
-  Status ReadAssociation(const json::value& v, const std::string& pointer) {
-    if (!v.is_object()) return Error(pointer, "expected a CFAssociation object");
-    json::object o = v.get_object();
-    RestoreUnmapped(o);
-    auto id = Identifier(o, pointer);
-    if (!id.ok()) return id.status();
-    if (!association_ids_.insert(*id).second) {
-      return Error(pointer + "/identifier", "the identifier " + *id + " is used by two CFAssociations");
-    }
-    const std::string type = Str(o, "associationType");
-    if (!IsValidAssociationType(type)) {
-      return Error(pointer + "/associationType", "unknown association type \"" + type + "\"");
-    }
-    Association a;
-    a.uuid = *id;
-    a.framework_uuid = doc_.framework.uuid;
-    a.type = type;
-    a.provenance = "imported";
-    if (Status s = ReadNode(o, "originNodeURI", pointer, a.origin); !s.ok()) return s;
-    if (Status s = ReadNode(o, "destinationNodeURI", pointer, a.destination); !s.ok()) return s;
-    if (const auto* seq = o.if_contains("sequenceNumber"); seq != nullptr && !seq->is_null()) {
-      // Real packages write "sequenceNumber": "1"; it is a number.
-      if (seq->is_string()) {
-        const std::string s(seq->get_string());
-        if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos) {
-          return Error(pointer + "/sequenceNumber", "\"" + s + "\" is not a whole number");
-        }
-        o["sequenceNumber"] = std::stoll(s);
-      } else if (!seq->is_int64() && !seq->is_uint64()) {
-        return Error(pointer + "/sequenceNumber", "expected a whole number");
-      }
-    }
-    const bool tree = type == "isChildOf" && item_index_.count(a.origin.uuid) &&
-                      (item_index_.count(a.destination.uuid) ||
-                       a.destination.uuid == doc_.framework.uuid) &&
-                      !has_parent_.count(a.origin.uuid);
-    if (tree) {
-      has_parent_.insert(a.origin.uuid);
-      Item& child = doc_.items[item_index_[a.origin.uuid]];
-      child.parent_uuid = a.destination.uuid == doc_.framework.uuid ? "" : a.destination.uuid;
-      tree_raw_[a.origin.uuid] = std::move(o);
-      return Status::Ok();
-    }
-    const json::object nos = SubObject(SubObject(o, "extensions"), "opennos");
-    if (!nos.empty()) {
-      FieldReader r(nos, pointer + "/extensions/opennos");
-      std::string provenance;
-      r.String("provenance", provenance);
-      if (!provenance.empty()) a.provenance = provenance;
-      r.Number("score", a.score);
-      r.String("decision", a.decision);
-      r.String("originFramework", a.origin.framework_uuid);
-      r.String("originCode", a.origin.code);
-      r.String("destinationFramework", a.destination.framework_uuid);
-      r.String("destinationCode", a.destination.code);
-      if (!r.ok()) return r.status().WithContext(source_);
-    }
-    raw_associations_.push_back(std::move(o));
-    doc_.associations.push_back(std::move(a));
-    return Status::Ok();
-  }
-
-  static std::int64_t SequenceOf(const json::object& a) {
-    const auto* s = a.if_contains("sequenceNumber");
-    if (s != nullptr && s->is_int64()) return s->get_int64();
-    if (s != nullptr && s->is_uint64()) return static_cast<std::int64_t>(s->get_uint64());
-    return std::numeric_limits<std::int64_t>::max();
-  }
-
-  Status BuildTree() {
-    // Order siblings by sequence number, then by their order in the package.
-    std::vector<size_t> order(doc_.items.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::vector<std::int64_t> seq(doc_.items.size(), std::numeric_limits<std::int64_t>::max());
-    for (size_t i = 0; i < doc_.items.size(); ++i) {
-      auto it = tree_raw_.find(doc_.items[i].uuid);
-      if (it != tree_raw_.end()) seq[i] = SequenceOf(it->second);
-    }
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return seq[a] < seq[b]; });
-    std::vector<Item> items;
-    std::vector<json::object> raws;
-    for (size_t i : order) {
-      items.push_back(std::move(doc_.items[i]));
-      raws.push_back(std::move(raw_items_[i]));
-    }
-    std::unordered_map<std::string, json::object> raw_by_uuid;
-    for (size_t i = 0; i < items.size(); ++i) raw_by_uuid[items[i].uuid] = std::move(raws[i]);
-    doc_.items = std::move(items);
-    if (Status s = PutInTreeOrder(doc_); !s.ok()) {
-      return Status::Invalid(source_ + ": the isChildOf associations form a cycle");
-    }
-    CaseOptions o;
-    o.base_url = base_url_;
-    std::unordered_map<std::string, const Item*> by_uuid;
-    for (const Item& item : doc_.items) by_uuid[item.uuid] = &item;
-    for (Item& item : doc_.items) {
-      json::object extra;
-      json::object kept = NotDerivable(raw_by_uuid[item.uuid], DerivedItem(doc_.framework, item, o),
-                                       {"identifier", "CFItemType", "CFDocumentURI"});
-      StripOpenNos(kept);
-      if (!kept.empty()) extra["item"] = std::move(kept);
-      auto t = tree_raw_.find(item.uuid);
-      if (t != tree_raw_.end()) {
-        const Item* parent = item.parent_uuid.empty() ? nullptr : by_uuid[item.parent_uuid];
-        json::object child_of = NotDerivable(t->second, DerivedChildOf(doc_, item, parent, o),
-                                             {"associationType", "CFDocumentURI"});
-        if (!child_of.empty()) extra["childOf"] = std::move(child_of);
-      }
-      if (!extra.empty()) item.extra = CompactJson(json::object{{"case", std::move(extra)}});
-    }
-    for (size_t i = 0; i < doc_.associations.size(); ++i) {
-      Association& a = doc_.associations[i];
-      // A node's title and URI that the writer would give anyway need not be kept.
-      for (NodeRef* n : {&a.origin, &a.destination}) {
-        NodeRef bare = *n;
-        bare.title.clear();
-        bare.uri.clear();
-        const json::object derived = NodeJson(bare, by_uuid, o);
-        if (Str(derived, "title") == n->title) n->title.clear();
-        if (Str(derived, "uri") == n->uri) n->uri.clear();
-      }
-      json::object kept = NotDerivable(raw_associations_[i], DerivedAssociation(doc_, a, by_uuid, o),
-                                       {"identifier", "associationType", "originNodeURI",
-                                        "destinationNodeURI", "CFDocumentURI"});
-      StripOpenNos(kept);
-      if (!kept.empty()) a.extra = CompactJson(json::object{{"case", json::object{{"association", std::move(kept)}}}});
-    }
-    return Status::Ok();
-  }
-
-  const std::string& source_;
-  FrameworkDoc doc_;
-  std::string base_url_ = "http://localhost:8080";
-  std::unordered_map<std::string, size_t> item_index_;
-  std::vector<json::object> raw_items_;
-  std::vector<json::object> raw_associations_;
-  std::unordered_set<std::string> association_ids_;
-  std::unordered_set<std::string> has_parent_;
-  std::unordered_map<std::string, json::object> tree_raw_;
-};
-
-}  // namespace
+using namespace case_detail;
 
 std::string_view CaseItemTypeName(ItemType type) {
   switch (type) {
@@ -725,20 +397,6 @@ bool LooksLikeCasePackage(std::string_view content) {
   return head.find("\"CFDocument\"") != std::string_view::npos;
 }
 
-Result<FrameworkDoc> ReadCasePackage(std::string_view content, const std::string& source) {
-  auto root = ParseJson(content, source);
-  if (!root.ok()) return root.status();
-  return ReadCasePackage(*root, source);
-}
-
-Result<FrameworkDoc> ReadCasePackage(const json::value& root, const std::string& source) {
-  try {
-    return CaseReader(source).Read(root);
-  } catch (const std::exception& e) {
-    return Status::Invalid(source + ": " + e.what());
-  }
-}
-
 json::object CaseDocumentJson(const FrameworkDoc& doc, const CaseOptions& options) {
   return DocumentJson(doc, options);
 }
@@ -747,20 +405,77 @@ json::object CaseItemJson(const FrameworkDoc& doc, const Item& item, const CaseO
   return ItemJson(doc, item, options);
 }
 
+namespace {
+
+// Puts what a package kept of a node link (its targetType, say) into the link the writer
+// derives. The identifier stays the model's: the link names that node.
+void MergeNode(json::object& link, const json::value* kept) {
+  if (kept == nullptr || !kept->is_object()) return;
+  for (const auto& kv : kept->as_object()) {
+    if (kv.key() != "identifier") link[kv.key()] = kv.value();
+  }
+}
+
+// The tree association of `item`, with what its package said of it beyond the derivable,
+// under an identifier no other association of the package has (`taken` grows by it).
+json::object TreeAssociation(const FrameworkDoc& doc, const Item& item, const Item* parent,
+                             const CaseOptions& o, std::unordered_set<std::string>& taken) {
+  json::object a = DerivedChildOf(doc, item, parent, o);
+  const std::string derived_uri = Str(a, "uri");
+  for (const auto& kv : SubObject(CaseExtra(item.extra), "childOf")) {
+    const std::string_view key = kv.key();
+    const json::value& v = kv.value();
+    if (key == "identifier") {
+      // `extra` may come from a native file: only a UUID may stand for the identifier.
+      if (auto u = v.is_string() ? CanonicalUuid(v.get_string()) : std::nullopt) a[key] = *u;
+    } else if (key == "originNodeURI" || key == "destinationNodeURI") {
+      MergeNode(a[key].as_object(), &v);
+    } else if (key == "sequenceNumber") {
+      if (v.is_int64() || v.is_uint64()) a[key] = v;
+    } else if (key != "associationType") {
+      a[key] = v;
+    }
+  }
+  const std::string id = Str(a, "identifier");
+  std::string unique = id;
+  for (int n = 2; !taken.insert(unique).second; ++n) {
+    unique = NameUuid(item.uuid, "isChildOf#" + std::to_string(n));
+  }
+  if (unique != id) {
+    a["identifier"] = unique;
+    if (Str(a, "uri") == derived_uri) a["uri"] = Uri(o, "CFAssociations", unique);
+  }
+  return a;
+}
+
+}  // namespace
+
 json::array CaseAssociationsJson(const FrameworkDoc& doc, const CaseOptions& o) {
   std::unordered_map<std::string, const Item*> by_uuid;
   for (const Item& item : doc.items) by_uuid[item.uuid] = &item;
+  const ItemFinder find = [&](const std::string& uuid) -> const Item* {
+    auto it = by_uuid.find(uuid);
+    return it == by_uuid.end() ? nullptr : it->second;
+  };
+  // A stated association keeps its UUID; a tree association gives way to it.
+  std::unordered_set<std::string> taken;
+  for (const Association& assoc : doc.associations) taken.insert(assoc.uuid);
   json::array out;
+  out.reserve(doc.items.size() + doc.associations.size());
   for (const Item& item : doc.items) {
-    const Item* parent = item.parent_uuid.empty() ? nullptr : by_uuid[item.parent_uuid];
-    json::object a = DerivedChildOf(doc, item, parent, o);
-    // The tree association is not in the model: what the package said of it wins.
-    for (const auto& kv : SubObject(CaseExtra(item.extra), "childOf")) a[kv.key()] = kv.value();
-    out.push_back(Finish(std::move(a), doc, o));
+    const Item* parent = find(item.parent_uuid);
+    out.push_back(Finish(TreeAssociation(doc, item, parent, o, taken), doc, o));
   }
   for (const Association& assoc : doc.associations) {
-    json::object a = DerivedAssociation(doc, assoc, by_uuid, o);
-    MergeExtensions(a, SubObject(CaseExtra(assoc.extra), "association"));
+    json::object a = DerivedAssociation(doc, assoc, find, o);
+    const json::object extra = CaseExtra(assoc.extra);
+    json::object kept = SubObject(extra, "association");
+    for (const char* owned : {"identifier", "associationType", "originNodeURI", "destinationNodeURI"}) {
+      kept.stable_erase(owned);
+    }
+    MergeExtensions(a, kept);
+    MergeNode(a["originNodeURI"].as_object(), extra.if_contains("originNodeURI"));
+    MergeNode(a["destinationNodeURI"].as_object(), extra.if_contains("destinationNodeURI"));
     out.push_back(Finish(std::move(a), doc, o));
   }
   return out;
@@ -770,6 +485,7 @@ json::object CasePackageJson(const FrameworkDoc& doc, const CaseOptions& options
   json::object package;
   package["CFDocument"] = DocumentJson(doc, options);
   json::array items;
+  items.reserve(doc.items.size());
   for (const Item& item : doc.items) items.push_back(ItemJson(doc, item, options));
   package["CFItems"] = std::move(items);
   package["CFAssociations"] = CaseAssociationsJson(doc, options);
@@ -782,6 +498,14 @@ json::object CasePackageJson(const FrameworkDoc& doc, const CaseOptions& options
   }
   if (options.version == CaseVersion::k1p1) {
     if (const auto* v = extra.if_contains("extensions")) package["extensions"] = *v;
+    // Top-level fields outside the schema ride in the package's extensions, as on items.
+    const json::object unknown = SubObject(extra, "package");
+    if (!unknown.empty()) {
+      for (const auto& kv : unknown) {
+        if (!package.contains(kv.key())) package[kv.key()] = kv.value();
+      }
+      MoveUnmapped(package, kTopLevelKeys);
+    }
   }
   return package;
 }

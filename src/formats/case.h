@@ -12,6 +12,7 @@
 
 #include "core/model.h"
 #include "core/status.h"
+#include "formats/json_stream.h"
 
 namespace opennos {
 
@@ -28,7 +29,11 @@ struct CaseOptions {
 // True if the JSON looks like a CASE package (a top-level "CFDocument" object).
 bool LooksLikeCasePackage(std::string_view content);
 
-// Reads a CASE v1.0 or v1.1 package. Errors name `source` and a JSON pointer.
+// Reads a CASE v1.0 or v1.1 package. Errors name `source` and a JSON pointer. The bytes are
+// read element by element: memory holds the model and what the package says beyond it, never
+// the package's whole JSON. Top-level fields outside the schema are kept and written back
+// under the package's extensions["opennos.unmapped"].
+Result<FrameworkDoc> ReadCasePackage(ByteSource& in, const std::string& source);
 Result<FrameworkDoc> ReadCasePackage(std::string_view content, const std::string& source);
 Result<FrameworkDoc> ReadCasePackage(const boost::json::value& root, const std::string& source);
 

@@ -271,63 +271,12 @@ struct KnownBug {
 
 const std::vector<KnownBug>& KnownBugs() {
   static const std::vector<KnownBug> bugs{
-      {std::regex(
-           R"(^/(CFDocument|CFItems/\*|CFAssociations/\*)(/(originNodeURI|destinationNodeURI))?/uri$)"),
-       "a package's own `uri` values (CFDocument, CFItems, CFAssociations, and the node links "
-       "to them) become http://localhost:8080/ims/case/v1p1/... on export when they follow the "
-       "BASE/ims/case/v1p1/KIND/ID pattern: CaseReader takes base_url from the document's uri, "
-       "so NotDerivable finds them derivable and keeps nothing, but WriteFrameworkFile and "
-       "CasePackageJson write with the default base_url (src/formats/case.cc ReadDocument, "
-       "BuildTree; src/app/formats.cc WriteFrameworkFile)"},
-      {std::regex(R"(/(originNodeURI|destinationNodeURI)/targetType$)"),
-       "LinkGenURI `targetType` (v1.1) on originNodeURI/destinationNodeURI is dropped: ReadNode "
-       "keeps only identifier, title and uri, and NodeRef has no place for it"},
-      {std::regex("^top-level unknown /"),
-       "an unknown top-level field of a package is dropped: CaseReader::ReadDocument keeps only "
-       "CFDefinitions, CFRubrics and extensions of the top level; the writer never puts anything "
-       "under the package's extensions[\"opennos.unmapped\"]"},
-      {std::regex("^second export differs$"),
-       "the writer's key order depends on the order of the keys kept in `extra`, and "
-       "boost::json::object::erase (MergeExtensions `rest.erase(\"extensions\")`, MoveUnmapped "
-       "`o.erase(it)`) moves the object's last key into the erased slot; so the second export "
-       "orders keys differently (e.g. CFDocument \"notes\" moves before \"frameworkType\"). "
-       "object::stable_erase keeps the order"},
       {std::regex("^native via CASE differs$"),
        "OpenNOS -> CASE -> OpenNOS is not lossless for every framework: a framework's or item's "
        "own `extra` (anything but its \"case\" key) is not written to the package, so it is lost "
        "(tests/fixtures/good/tiny.json: \"extra\": {\"source\": \"hand-written\"}); an external "
        "node given only by uri comes back with that uri as its uuid; and extra's key order "
        "changes (the erase bug)"},
-      {std::regex(R"(^v1\.0 (CFDocument|CFItem) (notes|subject|subjectURI)$)"),
-       "a case-1.0 export drops fields CASE 1.0 has: kNotInV1p0 removes notes, subject and "
-       "subjectURI from the CFDocument and notes from CFItems, but the v1.0 package schema has "
-       "CFPackageDocument.notes/subject/subjectURI and CFPackageItem.notes (only CFAssociation "
-       "lacks notes in 1.0)"},
-      {std::regex("^node title cuts a character$"),
-       "an item with no humanCodingScheme and no abbreviatedStatement gets the first 60 bytes of "
-       "its text as the title of its node links (NodeTitle, src/formats/case.cc): a character "
-       "cut in two makes the package invalid UTF-8, which does not read back (found by "
-       "fuzz_case_reader; fuzz/regressions/open/fuzz_case_reader/utf8-split-in-node-title.json)"},
-      {std::regex("^duplicate identifier in export$"),
-       "an association whose UUID is the one the writer derives for an item's isChildOf "
-       "association, NameUuid(item, \"isChildOf\"), is written twice under one identifier, so the "
-       "package does not read back (found by fuzz_native_reader; fuzz/regressions/open/"
-       "fuzz_native_reader/association-uuid-equals-derived-tree-identifier.json)"},
-      {std::regex("^extra overrides the tree identifier$"),
-       "the writer lets what an item's `extra` keeps under \"case\".\"childOf\" override the "
-       "derived tree association, its identifier included (CaseAssociationsJson: "
-       "`a[kv.key()] = kv.value()`); `extra` comes verbatim from a native file, so a native file "
-       "can give a package whose identifier is no UUID and which does not read back (found by "
-       "fuzz_native_reader; fuzz/regressions/open/fuzz_native_reader/"
-       "extra-case-identifier-not-a-uuid.json)"},
-      {std::regex("^cycle without pointer$"),
-       "an isChildOf cycle is refused as \"SOURCE: the isChildOf associations form a cycle\", "
-       "with no JSON pointer to an association of the cycle (CaseReader::BuildTree)"},
-      {std::regex("^syntax error without pointer$"),
-       "malformed JSON (truncated, a byte-order mark, a byte that is not UTF-8) is refused with "
-       "\"line L, column C\" but no JSON pointer to where the parser stopped "
-       "(formats/json_parse.cc ParseJson); a byte-order mark or a bad UTF-8 byte is reported "
-       "only as \"syntax error\""},
   };
   return bugs;
 }

@@ -1,0 +1,47 @@
+#pragma once
+// What the CASE writer (case.cc) and reader (case_reader.cc) share: the package as the writer
+// derives it from the model, so that the reader keeps only what a package says beyond it.
+// Not for use outside formats/.
+
+#include <boost/json.hpp>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "core/model.h"
+#include "formats/case.h"
+
+namespace opennos::case_detail {
+
+// The item with this UUID in the framework being written or read, or nullptr.
+using ItemFinder = std::function<const Item*(const std::string& uuid)>;
+
+inline constexpr const char* kUnmapped = "opennos.unmapped";
+// The top-level keys of a package the model reads; any other is kept as it came.
+inline constexpr std::string_view kPackageKeys[] = {"CFDocument", "CFItems", "CFAssociations"};
+
+std::string Str(const boost::json::object& o, std::string_view key);
+boost::json::object SubObject(const boost::json::object& o, std::string_view key);
+FrameworkStatus StatusFromAdoption(const std::string& s);
+
+// The keys of `raw` whose value differs from `derived`, leaving out `owned`.
+boost::json::object NotDerivable(const boost::json::object& raw,
+                                 const boost::json::object& derived,
+                                 const std::unordered_set<std::string_view>& owned);
+// Puts what a writer moved under extensions["opennos.unmapped"] back at the top level.
+void RestoreUnmapped(boost::json::object& o);
+
+boost::json::object DerivedDocument(const Framework& f, const CaseOptions& o);
+boost::json::object DerivedItem(const Framework& f, const Item& item, const CaseOptions& o);
+// The tree association of `item` under `parent` (nullptr: the document).
+boost::json::object DerivedChildOf(const FrameworkDoc& doc, const Item& item,
+                                   const Item* parent, const CaseOptions& o);
+boost::json::object NodeJson(const NodeRef& n, const ItemFinder& items, const CaseOptions& o);
+boost::json::object DerivedAssociation(const FrameworkDoc& doc, const Association& a,
+                                       const ItemFinder& items, const CaseOptions& o);
+
+// The identifier the writer gives an item's tree association.
+std::string ChildOfIdentifier(const Item& item);
+
+}  // namespace opennos::case_detail
