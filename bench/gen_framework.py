@@ -103,6 +103,13 @@ def load_tasks(path):
     return list(groups.items())
 
 
+def task_groups(path, rng):
+    """O*NET's tasks when the file is there, else synthetic ones: (groups, what they are)."""
+    if path and os.path.exists(path):
+        return load_tasks(path), "O*NET task statements"
+    return synthetic_tasks(rng), "synthetic text"
+
+
 def synthetic_tasks(rng, occupations=400, per=18):
     groups = []
     for i in range(occupations):
@@ -320,10 +327,7 @@ def main():
         p.error("-n must be at least 1")
 
     rng = random.Random(args.seed)
-    if args.tasks and os.path.exists(args.tasks):
-        groups, source = load_tasks(args.tasks), "O*NET task statements"
-    else:
-        groups, source = synthetic_tasks(rng), "synthetic text"
+    groups, source = task_groups(args.tasks, rng)
     soc = load_soc(args.soc, rng)
     units = args.units if args.units else max(1, round(args.statements / 100))
     doc = generate(args.statements, units, args.seed, groups, soc)

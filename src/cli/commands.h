@@ -49,6 +49,30 @@ int Search(const Globals& g, const SearchOptions& options);
 // Rebuilds the search index from the store, with a progress bar.
 int Reindex(const Globals& g);
 
+struct AnalyseOptions {
+  std::vector<std::string> frameworks;  // as named: UUID, CODE or CODE@EDITION
+  double threshold = 0.8;
+  double exact_threshold = 0.9;  // crosswalk: exactMatchOf from this score
+  std::string by = "auto";       // editions: auto, authored or similarity
+  bool json = false;
+  size_t limit = 20;             // rows shown in a table
+  int threads = 0;               // 0: one per core
+  int progress = -1;             // -1: a bar when standard error is a terminal; 0 never; 1 always
+  std::string svg;               // coverage: also write the chart here
+  bool store = false;            // crosswalk: keep the pairs as suggestions
+  std::string author, reason;    // who stores suggestions, and why
+};
+// The analyses (docs/analysis.md). Ctrl-C cancels a run (exit code 130).
+int AnalyseDuplicates(const Globals& g, const AnalyseOptions& options);
+int AnalyseCoverage(const Globals& g, const AnalyseOptions& options);
+int AnalyseCrosswalk(const Globals& g, const AnalyseOptions& options);
+int AnalyseEditions(const Globals& g, const AnalyseOptions& options);
+// The crosswalk suggestions a framework states, and deciding on them (admin work: --as).
+int AnalyseSuggestions(const Globals& g, const std::string& framework, bool json);
+int AnalyseDecide(const Globals& g, const std::string& framework,
+                  const std::vector<std::string>& ids, bool accept, const std::string& author,
+                  const std::string& reason);
+
 struct ServeOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;

@@ -131,6 +131,76 @@ int main(int argc, char** argv) {
   copy->add_option("--to", copy_to, "sqlite:PATH or postgresql://...")->required();
   copy->add_flag("--replace", replace,
                  "replace what the target holds (without it, the target must be empty)");
+  opennos::cli::AnalyseOptions analyse_options;
+  analyse_options.author = author;
+  auto* analyse = app.add_subcommand(
+      "analyse", "Analyse frameworks: duplicates, coverage, crosswalk suggestions, editions");
+  analyse->require_subcommand(1);
+  auto& ao = analyse_options;
+  bool no_progress = false, force_progress = false;
+  // Each analysis has its own default threshold.
+  double duplicates_t = 0.8, coverage_t = 0.5, crosswalk_t = 0.5, editions_t = 0.3;
+  auto common = [&](CLI::App* cmd, double& threshold) {
+    cmd->add_option("--threshold", threshold,
+                    "cosine similarity from which statements match, in (0, 1]")
+        ->capture_default_str();
+    cmd->add_flag("--json", ao.json, "print JSON (docs/analysis.md)");
+    cmd->add_option("--limit", ao.limit, "rows shown in each table")->capture_default_str();
+    cmd->add_option("--threads", ao.threads, "worker threads (0: one per core)")
+        ->capture_default_str();
+    cmd->add_flag("--progress", force_progress, "show a progress bar even when not on a terminal");
+    cmd->add_flag("--no-progress", no_progress, "never show a progress bar");
+  };
+  auto* duplicates = analyse->add_subcommand(
+      "duplicates", "Near-identical statements across the units of a framework, in clusters");
+  duplicates->add_option("FRAMEWORK", ao.frameworks, "CODE, CODE@EDITION or UUID")
+      ->required()->expected(1);
+  common(duplicates, duplicates_t);
+  std::string against;
+  auto* coverage = analyse->add_subcommand(
+      "coverage", "How well another framework covers each statement, unit and key area");
+  coverage->add_option("FRAMEWORK", ao.frameworks, "the framework covered")->required()->expected(1);
+  coverage->add_option("--against", against, "the framework that covers it")->required();
+  coverage->add_option("--svg", ao.svg, "also write the per-key-area chart to this SVG file");
+  common(coverage, coverage_t);
+  auto* crosswalk = analyse->add_subcommand(
+      "crosswalk", "Suggested exactMatchOf / isRelatedTo links between two frameworks");
+  crosswalk->add_option("FRAMEWORKS", ao.frameworks, "FROM and TO (CODE, CODE@EDITION or UUID)")
+      ->required()->expected(2);
+  crosswalk->add_option("--exact", ao.exact_threshold,
+                        "suggest exactMatchOf from this score, isRelatedTo below it")
+      ->capture_default_str();
+  crosswalk->add_flag("--store", ao.store,
+                      "keep the pairs as suggestions (pending) in FROM, for an editor to decide");
+  crosswalk->add_option("--as", ao.author, "who stores them (recorded in each revision)");
+  crosswalk->add_option("--why", ao.reason, "why (recorded in each revision)");
+  common(crosswalk, crosswalk_t);
+  auto* editions = analyse->add_subcommand(
+      "editions", "Which units of an older edition became which units of a newer one");
+  editions->add_option("EDITIONS", ao.frameworks, "OLD and NEW (CODE@EDITION or UUID)")
+      ->required()->expected(2);
+  editions->add_option("--by", ao.by,
+                       "auto (authored replacedBy links, similarity for the units they leave "
+                       "out), authored, or similarity")
+      ->capture_default_str();
+  common(editions, editions_t);
+  std::string decide_framework;
+  std::vector<std::string> decide_ids;
+  std::string decide_author = author, decide_reason;
+  auto* suggestions = analyse->add_subcommand(
+      "suggestions", "List the crosswalk suggestions a framework states, with their decisions");
+  suggestions->add_option("FRAMEWORK", decide_framework, "CODE, CODE@EDITION or UUID")->required();
+  suggestions->add_flag("--json", ao.json, "print JSON");
+  auto* accept = analyse->add_subcommand("accept", "Accept crosswalk suggestions (admin work)");
+  auto* reject = analyse->add_subcommand("reject", "Reject crosswalk suggestions (admin work)");
+  for (auto* cmd : {accept, reject}) {
+    cmd->add_option("FRAMEWORK", decide_framework, "the framework stating them")->required();
+    cmd->add_option("ID", decide_ids, "suggestion UUIDs (`analyse suggestions` lists them)")
+        ->required();
+    cmd->add_option("--as", decide_author, "who decides (recorded in each revision)")
+        ->capture_default_str();
+    cmd->add_option("--why", decide_reason, "why (recorded in each revision)");
+  }
 
   opennos::cli::ServeOptions serve_options;
   auto* serve = app.add_subcommand("serve", "Serve the web site and JSON API over HTTP");
@@ -165,6 +235,23 @@ int main(int argc, char** argv) {
     if (*backup) return opennos::cli::Backup(g, backup_file);
     if (*restore) return opennos::cli::Restore(g, restore_file, replace);
     if (*copy) return opennos::cli::Copy(g, copy_from, copy_to, replace);
+    if (*analyse) {
+      ao.progress = no_progress ? 0 : force_progress ? 1 : -1;
+      ao.threshold = *duplicates ? duplicates_t : *coverage ? coverage_t
+                     : *crosswalk ? crosswalk_t : editions_t;
+      if (*duplicates) return opennos::cli::AnalyseDuplicates(g, ao);
+      if (*coverage) {
+        ao.frameworks.push_back(against);
+        return opennos::cli::AnalyseCoverage(g, ao);
+      }
+      if (*crosswalk) return opennos::cli::AnalyseCrosswalk(g, ao);
+      if (*editions) return opennos::cli::AnalyseEditions(g, ao);
+      if (*suggestions) return opennos::cli::AnalyseSuggestions(g, decide_framework, ao.json);
+      if (*accept || *reject) {
+        return opennos::cli::AnalyseDecide(g, decide_framework, decide_ids, accept->parsed(),
+                                           decide_author, decide_reason);
+      }
+    }
   } catch (const std::exception& e) {
     std::cerr << "opennos: internal error: " << e.what() << "\n";
     return 1;
