@@ -5,13 +5,15 @@
 #
 #   bench/search_bench.sh                       # everything, 3 runs of each build
 #   RUNS=1 STEPS="latency api" bench/search_bench.sh
+#   RUNS=1 STEPS="rebuild latency api fts5" bench/search_bench.sh   # on the data already imported
 #
 # Environment: BUILD_DIR (default build; the binaries are copied out of it first, so that a
 # rebuild during the run changes nothing), NO_BUILD=1 (use BUILD_DIR as it is), PYTHON
 # (default /usr/bin/python3: its sqlite3 has FTS5), RUNS (build timings, default 3), REPEAT
 # (query latency: each query's fastest of REPEAT timed passes, default 3, after one untimed),
 # FRAMEWORKS (25), PER (statements per framework, 40000), UNITS (per framework, 1000),
-# QUERIES (1000), STEPS (default "corpus build latency api fts5"), OUT (bench/out/search).
+# QUERIES (1000), STEPS (default "corpus build latency api fts5"; "rebuild" times `opennos
+# reindex` alone, RUNS times, on the data directory a build step left), OUT (bench/out/search).
 # Results: $OUT/results.jsonl (one JSON line per measurement), $OUT/summary.txt (the table),
 # $OUT/times-*.tsv (every query's time, for finding the slow ones).
 #
@@ -121,6 +123,19 @@ if has build; then
     fresh "$DATA"
     # shellcheck disable=SC2086
     timed "import with index step" "$run" "$OPENNOS" --data "$DATA" import $FILES
+    timed "full rebuild (reindex)" "$run" "$OPENNOS" --data "$DATA" reindex
+    run=$((run + 1))
+  done
+  docs=$(sed -n 's/.*rebuilt: \([0-9]*\) documents/\1/p' "$LOG" | tail -1)
+  printf '{"kind": "size", "index": "%s", "index_bytes": %s, "store": "%s", "documents": %s}\n' \
+    "$(du -sh "$DATA/index" | cut -f1)" "$(du -sb "$DATA/index" | cut -f1)" \
+    "$(du -sh "$DATA/opennos.db" | cut -f1)" "${docs:-0}" >>"$RESULTS"
+fi
+
+if has rebuild; then
+  [ -s "$DATA/opennos.db" ] || { echo "no data at $DATA: run the build step" >&2; exit 1; }
+  run=1
+  while [ "$run" -le "$RUNS" ]; do
     timed "full rebuild (reindex)" "$run" "$OPENNOS" --data "$DATA" reindex
     run=$((run + 1))
   done

@@ -1,39 +1,41 @@
 #include "search/index.h"
 
-#include <xapian.h>
-
-#include <algorithm>
-#include <boost/json.hpp>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
+#include <xapian.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <sstream>
+#include <string_view>
 #include <thread>
+#include <unicode/unistr.h>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "search/schema.h"
-#include <unicode/unistr.h>
 #include "text/text.h"
 
 namespace opennos::search {
 namespace fs = std::filesystem;
-namespace json = boost::json;
 namespace {
 
 constexpr size_t kMaxTermBytes = 200;
 constexpr size_t kMaxQueryBytes = 1000;
-constexpr Xapian::doccount kCheckAtLeast = 10000;
 // What being in force adds to a match's weight: enough to put the current edition of an unchanged
 // unit first, too little to lift a weaker match over a better one.
 constexpr double kInForceBoost = 0.5;
+// More shards than this (re-indexed frameworks each get one) and the writer merges the small
+// ones, so that a query opens few databases.
+constexpr size_t kMaxShards = 8;
 
 std::string Term(const char* prefix, const std::string& value) {
   std::string t = std::string(prefix) + value;
@@ -55,73 +57,16 @@ Xapian::SimpleStopper& Stopper() {
   return *stopper;
 }
 
-// Counts, for each value of a slot, the distinct results (collapse keys: units) that have it,
-// so facet counts agree with the result count. A slot may hold several '\n'-joined values.
-class DistinctCountSpy : public Xapian::MatchSpy {
- public:
-  DistinctCountSpy(Xapian::valueno slot, bool multi) : slot_(slot), multi_(multi) {}
-  void operator()(const Xapian::Document& doc, double) override {
-    const std::string v = doc.get_value(slot_);
-    if (v.empty()) return;
-    const std::string key = doc.get_value(schema::kSlotCollapse);
-    if (!multi_) {
-      seen_[v].insert(key);
-      return;
-    }
-    size_t start = 0;
-    while (start < v.size()) {
-      size_t end = v.find('\n', start);
-      if (end == std::string::npos) end = v.size();
-      if (end > start) seen_[v.substr(start, end - start)].insert(key);
-      start = end + 1;
-    }
-  }
-  std::string name() const override { return "opennos.DistinctCountSpy"; }
-  std::vector<FacetValue> Values() const {
-    std::vector<FacetValue> out;
-    for (const auto& [value, keys] : seen_) {
-      out.push_back({value, static_cast<std::int64_t>(keys.size())});
-    }
-    return out;
-  }
-
- private:
-  Xapian::valueno slot_;
-  bool multi_;
-  std::unordered_map<std::string, std::unordered_set<std::string>> seen_;
-};
-
-// Counts the distinct results (collapse keys) among the matching documents, so that the total is
-// a count, not Xapian's estimate after collapsing.
-class DistinctKeySpy : public Xapian::MatchSpy {
- public:
-  void operator()(const Xapian::Document& doc, double) override {
-    ++documents_;
-    keys_.insert(doc.get_value(schema::kSlotCollapse));
-  }
-  std::string name() const override { return "opennos.DistinctKeySpy"; }
-  Xapian::doccount documents() const { return documents_; }
-  std::int64_t keys() const { return static_cast<std::int64_t>(keys_.size()); }
-
- private:
-  Xapian::doccount documents_ = 0;
-  std::unordered_set<std::string> keys_;
-};
-
 struct FacetDef {
   const char* name;
   const char* prefix;
-  Xapian::valueno slot;
 };
 
 const std::vector<FacetDef>& Facets() {
   static const std::vector<FacetDef> kFacets{
-      {"suite", schema::kSuite, schema::kSlotSuite},
-      {"type", schema::kType, schema::kSlotType},
-      {"occupation", schema::kOccupation, schema::kSlotOccupations},
-      {"developer", schema::kDeveloper, schema::kSlotDeveloper},
-      {"validity", schema::kValidity, schema::kSlotValidity},
-      {"category", schema::kCategory, schema::kSlotCategory},
+      {"suite", schema::kSuite},         {"type", schema::kType},
+      {"occupation", schema::kOccupation}, {"developer", schema::kDeveloper},
+      {"validity", schema::kValidity},   {"category", schema::kCategory},
   };
   return kFacets;
 }
@@ -130,9 +75,216 @@ bool Indexable(const Item& item) {
   return item.type != ItemType::kKeyArea && item.type != ItemType::kFunction;
 }
 
-// Builds the document of one item. `unit` is the unit it belongs to (itself for a unit), or
-// nullptr for an item outside any unit.
+// --- The shard table ----------------------------------------------------------------------------
+// Each shard carries, in its metadata, a table of its documents' groups: a group is a unit and its
+// statements (or one item outside any unit), whose documents have consecutive document ids. The
+// table holds what every document of a group shares (the unit's URN and title, its framework,
+// its facet values), so that facet counts and results read a few arrays in memory instead of
+// each matching document's values.
+
+void PutNum(std::string& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7F) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+void PutStr(std::string& out, std::string_view s) {
+  PutNum(out, s.size());
+  out.append(s);
+}
+
+// Reads what PutNum and PutStr wrote; any overrun marks it failed (a damaged table).
+class Cursor {
+ public:
+  explicit Cursor(std::string_view s) : p_(s.data()), end_(s.data() + s.size()) {}
+  std::uint64_t Num() {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p_ == end_) return Fail();
+      const auto b = static_cast<unsigned char>(*p_++);
+      v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
+      if ((b & 0x80) == 0) return v;
+    }
+    return Fail();
+  }
+  std::string_view Str() {
+    const std::uint64_t n = Num();
+    if (n > static_cast<std::uint64_t>(end_ - p_)) {
+      Fail();
+      return {};
+    }
+    std::string_view s(p_, n);
+    p_ += n;
+    return s;
+  }
+  bool ok() const { return ok_; }
+  bool done() const { return p_ == end_; }
+
+ private:
+  std::uint64_t Fail() {
+    ok_ = false;
+    p_ = end_;
+    return 0;
+  }
+  const char* p_;
+  const char* end_;
+  bool ok_ = true;
+};
+
+constexpr std::uint32_t kNone = 0xFFFFFFFF;
+constexpr std::uint8_t kTypeCount = static_cast<std::uint8_t>(ItemType::kStatement) + 1;
+
+struct Group {
+  std::uint32_t framework = 0;  // into ShardTable::frameworks
+  std::uint32_t first = 0;      // its first document id in the shard
+  std::uint32_t count = 0;      // its documents
+  std::string key;              // the unit's UUID, or the lone item's own
+  std::string unit;             // the unit's UUID; "" for an item outside any unit
+  std::string urn, title;       // the unit's (for a lone item, its own)
+  std::uint32_t developer = kNone, validity = kNone, category = kNone;  // into values
+  std::vector<std::uint32_t> occupations;                               // into values
+};
+
+struct ShardFramework {
+  std::string uuid, code, edition, title;
+};
+
+// The collapse key of a group: its shard's id and its number there, 4 bytes each. A match
+// decider reads it to tell which shard and group a document belongs to (Xapian hands deciders
+// and spies the document's id within its own shard, without saying which shard).
+std::string GroupKey(std::uint32_t shard, std::uint32_t group) {
+  std::string key(8, '\0');
+  for (int i = 0; i < 4; ++i) {
+    key[static_cast<size_t>(i)] = static_cast<char>(shard >> (24 - 8 * i));
+    key[static_cast<size_t>(4 + i)] = static_cast<char>(group >> (24 - 8 * i));
+  }
+  return key;
+}
+
+bool ParseGroupKey(const std::string& key, std::uint32_t& shard, std::uint32_t& group) {
+  if (key.size() != 8) return false;
+  shard = group = 0;
+  for (int i = 0; i < 4; ++i) {
+    shard = (shard << 8) | static_cast<unsigned char>(key[static_cast<size_t>(i)]);
+    group = (group << 8) | static_cast<unsigned char>(key[static_cast<size_t>(4 + i)]);
+  }
+  return true;
+}
+
+// A shard's id: a hash of its folder name (names are unique; two shards of one index with the
+// same id make the index count as damaged, and a rebuild names them afresh).
+std::uint32_t ShardId(std::string_view name) {
+  std::uint32_t h = 2166136261u;
+  for (char c : name) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 16777619u;
+  }
+  return h;
+}
+
+struct ShardTable {
+  std::uint32_t id = 0;
+  std::vector<ShardFramework> frameworks;
+  std::vector<std::string> values;     // facet values, each once
+  std::vector<Group> groups;           // in document id order
+  std::vector<std::uint8_t> types;     // per document (id - 1): its ItemType
+  std::vector<std::uint32_t> group_of;  // per document (id - 1): its group (not stored)
+
+  std::string Serialise() const {
+    std::string out;
+    PutNum(out, id);
+    PutNum(out, frameworks.size());
+    for (const auto& f : frameworks) {
+      PutStr(out, f.uuid);
+      PutStr(out, f.code);
+      PutStr(out, f.edition);
+      PutStr(out, f.title);
+    }
+    PutNum(out, values.size());
+    for (const auto& v : values) PutStr(out, v);
+    PutNum(out, groups.size());
+    for (const Group& g : groups) {
+      PutNum(out, g.framework);
+      PutNum(out, g.count);
+      PutStr(out, g.key);
+      PutStr(out, g.unit);
+      PutStr(out, g.urn);
+      PutStr(out, g.title);
+      for (std::uint32_t v : {g.developer, g.validity, g.category}) PutNum(out, v + 1ull);
+      PutNum(out, g.occupations.size());
+      for (std::uint32_t o : g.occupations) PutNum(out, o);
+    }
+    PutNum(out, types.size());
+    out.append(reinterpret_cast<const char*>(types.data()), types.size());
+    return out;
+  }
+
+  // Nullopt when the bytes are not a whole table.
+  static std::optional<ShardTable> Parse(std::string_view bytes) {
+    ShardTable t;
+    Cursor c(bytes);
+    t.id = static_cast<std::uint32_t>(c.Num());
+    const auto frameworks = c.Num();
+    for (std::uint64_t i = 0; i < frameworks && c.ok(); ++i) {
+      ShardFramework f;
+      f.uuid = c.Str();
+      f.code = c.Str();
+      f.edition = c.Str();
+      f.title = c.Str();
+      t.frameworks.push_back(std::move(f));
+    }
+    const auto values = c.Num();
+    for (std::uint64_t i = 0; i < values && c.ok(); ++i) t.values.emplace_back(c.Str());
+    const auto groups = c.Num();
+    std::uint64_t next = 1;
+    const auto value_ref = [&](std::uint64_t v) -> std::uint32_t {
+      if (v == 0) return kNone;
+      if (v > t.values.size()) return kNone;
+      return static_cast<std::uint32_t>(v - 1);
+    };
+    for (std::uint64_t i = 0; i < groups && c.ok(); ++i) {
+      Group g;
+      const auto fw = c.Num();
+      if (fw >= t.frameworks.size()) return std::nullopt;
+      g.framework = static_cast<std::uint32_t>(fw);
+      g.first = static_cast<std::uint32_t>(next);
+      g.count = static_cast<std::uint32_t>(c.Num());
+      next += g.count;
+      g.key = c.Str();
+      g.unit = c.Str();
+      g.urn = c.Str();
+      g.title = c.Str();
+      g.developer = value_ref(c.Num());
+      g.validity = value_ref(c.Num());
+      g.category = value_ref(c.Num());
+      const auto occupations = c.Num();
+      for (std::uint64_t k = 0; k < occupations && c.ok(); ++k) {
+        const auto o = c.Num();
+        if (o >= t.values.size()) return std::nullopt;
+        g.occupations.push_back(static_cast<std::uint32_t>(o));
+      }
+      t.groups.push_back(std::move(g));
+    }
+    const std::string_view types = c.Str();
+    if (!c.ok() || !c.done() || types.size() != next - 1) return std::nullopt;
+    t.types.assign(types.begin(), types.end());
+    for (std::uint8_t type : t.types) {
+      if (type >= kTypeCount) return std::nullopt;
+    }
+    t.group_of.reserve(t.types.size());
+    for (std::uint32_t g = 0; g < t.groups.size(); ++g) {
+      t.group_of.insert(t.group_of.end(), t.groups[g].count, g);
+    }
+    return t;
+  }
+};
+
+// The document of one item: its words and filter terms, the collapse key, and as data its UUID,
+// code and text (the rest of a result comes from the shard table).
 Xapian::Document BuildDocument(const Framework& f, const Item& item, const Item* unit,
+                               const std::string& key, const std::string& suite,
                                Xapian::TermGenerator& tg) {
   Xapian::Document doc;
   tg.set_document(doc);
@@ -140,7 +292,6 @@ Xapian::Document BuildDocument(const Framework& f, const Item& item, const Item*
   tg.set_flags(item.type == ItemType::kUnit ? Xapian::TermGenerator::FLAG_SPELLING
                                             : Xapian::TermGenerator::flags(0));
   const UnitFields& u = unit != nullptr ? unit->unit : item.unit;
-  const std::string suite = f.code + "@" + f.edition;
   const bool is_unit = item.type == ItemType::kUnit;
   const auto index = [&tg](const std::string& s, Xapian::termcount weight, const char* prefix) {
     if (s.empty()) return;
@@ -148,8 +299,13 @@ Xapian::Document BuildDocument(const Framework& f, const Item& item, const Item*
     tg.increase_termpos();
   };
   if (is_unit) {
-    index(item.title, 5, "");
-    index(item.title, 1, schema::kTitleWords);
+    const std::string title = text::Normalise(item.title);
+    if (!title.empty()) {
+      tg.index_text(title, 5);
+      tg.increase_termpos();
+      tg.index_text(title, 1, schema::kTitleWords);
+      tg.increase_termpos();
+    }
     index(u.urn, 5, "");
     index(item.code, 2, schema::kCodeWords);
     index(item.text, 2, "");
@@ -157,69 +313,186 @@ Xapian::Document BuildDocument(const Framework& f, const Item& item, const Item*
     for (const auto& k : u.keywords) index(k, 2, "");
     for (const auto& o : u.occupations) index(o, 1, "");
     if (!u.urn.empty()) doc.add_term(Term(schema::kExactUrn, Lower(u.urn)));
-    if (!item.title.empty()) doc.add_term(Term(schema::kExactTitle, text::Normalise(item.title)));
+    if (!title.empty()) doc.add_term(Term(schema::kExactTitle, title));
   } else {
-    index(item.title, 2, "");
-    index(item.title, 1, schema::kTitleWords);
+    if (!item.title.empty()) {
+      const std::string title = text::Normalise(item.title);
+      tg.index_text(title, 2);
+      tg.increase_termpos();
+      tg.index_text(title, 1, schema::kTitleWords);
+      tg.increase_termpos();
+    }
     index(item.text, 1, "");
     index(item.code, 1, schema::kCodeWords);
   }
-  doc.add_boolean_term(Term(schema::kId, item.uuid));
-  doc.add_boolean_term(Term(schema::kFramework, f.uuid));
+  const std::string type(ItemTypeName(item.type));
   doc.add_boolean_term(Term(schema::kSuite, suite));
-  doc.add_boolean_term(Term(schema::kType, std::string(ItemTypeName(item.type))));
-  doc.add_value(schema::kSlotSuite, suite);
-  doc.add_value(schema::kSlotType, std::string(ItemTypeName(item.type)));
-  const std::string developer = u.developed_by.empty() ? f.publisher : u.developed_by;
-  if (!developer.empty()) {
-    doc.add_boolean_term(Term(schema::kDeveloper, developer));
-    doc.add_value(schema::kSlotDeveloper, developer);
-  }
+  doc.add_boolean_term(Term(schema::kType, type));
+  const std::string& developer = u.developed_by.empty() ? f.publisher : u.developed_by;
+  if (!developer.empty()) doc.add_boolean_term(Term(schema::kDeveloper, developer));
   if (unit != nullptr || is_unit) {
-    const std::string validity = u.validity.empty() ? "current" : u.validity;
-    doc.add_boolean_term(Term(schema::kValidity, validity));
-    doc.add_value(schema::kSlotValidity, validity);
+    doc.add_boolean_term(Term(schema::kValidity, u.validity.empty() ? "current" : u.validity));
   }
   const bool in_force = f.status != FrameworkStatus::kSuperseded &&
                         f.status != FrameworkStatus::kWithdrawn && u.validity != "legacy";
   if (in_force) doc.add_boolean_term(schema::kInForce);
-  if (!u.category.empty()) {
-    doc.add_boolean_term(Term(schema::kCategory, u.category));
-    doc.add_value(schema::kSlotCategory, u.category);
-  }
-  std::string occupations;
-  for (const auto& o : u.occupations) {
-    doc.add_boolean_term(Term(schema::kOccupation, o));
-    occupations += (occupations.empty() ? "" : "\n") + o;
-  }
-  if (!occupations.empty()) doc.add_value(schema::kSlotOccupations, occupations);
-  doc.add_value(schema::kSlotCollapse, unit != nullptr ? unit->uuid : item.uuid);
+  if (!u.category.empty()) doc.add_boolean_term(Term(schema::kCategory, u.category));
+  for (const auto& o : u.occupations) doc.add_boolean_term(Term(schema::kOccupation, o));
+  doc.add_value(schema::kSlotCollapse, key);
 
-  json::object data{{"uuid", item.uuid},
-                    {"type", ItemTypeName(item.type)},
-                    {"code", item.code},
-                    {"urn", u.urn},
-                    {"title", unit != nullptr ? unit->title : item.title},
-                    {"text", is_unit ? (item.text.empty() ? u.overview : item.text)
-                                     : (item.text.empty() ? item.title : item.text)},
-                    {"unit", unit != nullptr ? unit->uuid : ""},
-                    {"fw", f.uuid},
-                    {"fc", f.code},
-                    {"fe", f.edition},
-                    {"ft", f.title}};
-  doc.set_data(json::serialize(data));
+  std::string data;
+  PutStr(data, item.uuid);
+  PutStr(data, item.code);
+  PutStr(data, is_unit ? (item.text.empty() ? u.overview : item.text)
+                       : (item.text.empty() ? item.title : item.text));
+  doc.set_data(data);
   return doc;
 }
 
-// The index is a set of shards, one Xapian database per framework, listed by a manifest
-// (docs/search.md). Re-indexing a framework builds a fresh shard and swaps the manifest, so
-// shards need no termlists (fast to build) and a rebuild builds shards in parallel.
+// Writes one shard: the documents of one or more frameworks, then the table, in one commit.
+class ShardBuilder {
+ public:
+  explicit ShardBuilder(std::string path) : path_(std::move(path)) {
+    table_.id = ShardId(fs::path(path_).filename().string());
+  }
+
+  void Add(const FrameworkDoc& doc) {
+    if (!wdb_) {
+      wdb_ = std::make_unique<Xapian::WritableDatabase>(
+          path_, Xapian::DB_CREATE | Xapian::DB_NO_TERMLIST | Xapian::DB_NO_SYNC);
+      tg_.set_database(*wdb_);
+      tg_.set_stemmer(Xapian::Stem("english"));
+      tg_.set_stopper(&Stopper());
+      tg_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    }
+    const Framework& f = doc.framework;
+    const auto fw = static_cast<std::uint32_t>(table_.frameworks.size());
+    table_.frameworks.push_back({f.uuid, f.code, f.edition, f.title});
+    frameworks_.push_back(f.uuid);
+    const std::string suite = f.code + "@" + f.edition;
+    // Each item's unit (a parent comes before its children), then the groups in order.
+    std::unordered_map<std::string_view, const Item*> unit_of;
+    unit_of.reserve(doc.items.size());
+    struct Members {
+      const Item* unit;
+      std::vector<const Item*> items;
+    };
+    std::vector<Members> members;
+    std::unordered_map<const Item*, size_t> group_of_unit;
+    for (const Item& item : doc.items) {
+      const Item* unit = nullptr;
+      if (item.type == ItemType::kUnit) {
+        unit = &item;
+      } else if (auto p = unit_of.find(item.parent_uuid); p != unit_of.end()) {
+        unit = p->second;
+      }
+      unit_of[item.uuid] = unit;
+      if (!Indexable(item)) continue;
+      if (unit == nullptr) {
+        members.push_back({nullptr, {&item}});
+        continue;
+      }
+      auto [at, added] = group_of_unit.try_emplace(unit, members.size());
+      if (added) members.push_back({unit, {}});
+      members[at->second].items.push_back(&item);
+    }
+    for (const Members& m : members) {
+      const Item& head = m.unit != nullptr ? *m.unit : *m.items.front();
+      const UnitFields& u = head.unit;
+      Group g;
+      g.framework = fw;
+      g.first = static_cast<std::uint32_t>(table_.types.size() + 1);
+      g.count = static_cast<std::uint32_t>(m.items.size());
+      g.key = head.uuid;
+      g.unit = m.unit != nullptr ? m.unit->uuid : "";
+      g.urn = u.urn;
+      g.title = head.title;
+      const std::string& developer = u.developed_by.empty() ? f.publisher : u.developed_by;
+      if (!developer.empty()) g.developer = Value(developer);
+      if (m.unit != nullptr) g.validity = Value(u.validity.empty() ? "current" : u.validity);
+      if (!u.category.empty()) g.category = Value(u.category);
+      for (const auto& o : u.occupations) g.occupations.push_back(Value(o));
+      const std::string key =
+          GroupKey(table_.id, static_cast<std::uint32_t>(table_.groups.size()));
+      for (const Item* item : m.items) {
+        const Xapian::docid id =
+            wdb_->add_document(BuildDocument(f, *item, m.unit, key, suite, tg_));
+        table_.types.push_back(static_cast<std::uint8_t>(item->type));
+        if (id != table_.types.size()) {
+          throw Xapian::InvalidOperationError("unexpected document id in a new shard");
+        }
+      }
+      table_.groups.push_back(std::move(g));
+    }
+  }
+
+  bool empty() const { return !wdb_; }
+  const std::vector<std::string>& frameworks() const { return frameworks_; }
+
+  void Finish() {
+    if (!wdb_) return;
+    wdb_->set_metadata(schema::kMetaSchema, schema::kSchemaVersion);
+    wdb_->set_metadata(schema::kMetaTable, table_.Serialise());
+    wdb_->commit();
+    wdb_->close();
+    wdb_.reset();
+  }
+
+ private:
+  std::uint32_t Value(const std::string& v) {
+    auto [it, added] = value_ids_.try_emplace(v, static_cast<std::uint32_t>(table_.values.size()));
+    if (added) table_.values.push_back(v);
+    return it->second;
+  }
+
+  std::string path_;
+  std::unique_ptr<Xapian::WritableDatabase> wdb_;
+  Xapian::TermGenerator tg_;
+  ShardTable table_;
+  std::unordered_map<std::string, std::uint32_t> value_ids_;
+  std::vector<std::string> frameworks_;
+};
+
+// The tables of the shards this process has open, shared by every reader (they never change).
+Result<std::shared_ptr<const ShardTable>> TableOf(const std::string& path,
+                                                   const Xapian::Database& shard) {
+  static std::mutex mutex;
+  static std::map<std::string, std::weak_ptr<const ShardTable>> cache;
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = cache.find(path); it != cache.end()) {
+      auto table = it->second.lock();
+      if (table && table->types.size() == shard.get_doccount()) return table;
+    }
+  }
+  const std::string blob = shard.get_metadata(schema::kMetaTable);
+  auto parsed = ShardTable::Parse(blob);
+  if (!parsed || parsed->types.size() != shard.get_doccount() ||
+      parsed->id != ShardId(fs::path(path).filename().string()) ||
+      shard.get_lastdocid() != shard.get_doccount()) {
+    return Status::Invalid("the search index shard " + path + " is damaged");
+  }
+  auto table = std::make_shared<const ShardTable>(std::move(*parsed));
+  std::lock_guard lock(mutex);
+  for (auto it = cache.begin(); it != cache.end();) {
+    it = it->second.expired() ? cache.erase(it) : std::next(it);
+  }
+  cache[path] = table;
+  return table;
+}
+
+// --- The manifest -------------------------------------------------------------------------------
+// The index is a set of shards listed by a manifest (docs/search.md). A shard holds the
+// frameworks it was built with; the manifest names, for each shard, those of them it is current
+// for. A framework re-indexed later lives in a newer shard, and its documents in the older one
+// are masked until that shard is merged away or the index rebuilt.
 constexpr const char* kManifest = "manifest";
-constexpr const char* kManifestHeader = "opennos-index 1";
+constexpr const char* kManifestHeader = "opennos-index 2";
 
 struct Manifest {
   std::int64_t seq = 0;
-  std::map<std::string, std::string> shards;  // framework UUID -> shard folder name
+  std::map<std::string, std::vector<std::string>> shards;  // shard folder -> current frameworks
+  bool operator==(const Manifest&) const = default;
 };
 
 Result<Manifest> ReadManifest(const std::string& dir) {
@@ -227,23 +500,25 @@ Result<Manifest> ReadManifest(const std::string& dir) {
   if (!in) return Status::NotFound("no search index at " + dir);
   Manifest m;
   std::string line;
-  if (!std::getline(in, line) || line != kManifestHeader) {
-    return Status::Invalid("the search index manifest in " + dir + " is damaged");
-  }
+  const Status damaged = Status::Invalid("the search index manifest in " + dir + " is damaged");
+  if (!std::getline(in, line) || line != kManifestHeader) return damaged;
   while (std::getline(in, line)) {
     std::istringstream fields(line);
-    std::string kind, a, b;
+    std::string kind, a;
     fields >> kind >> a;
     if (kind == "seq") {
       try {
         m.seq = std::stoll(a);
       } catch (const std::exception&) {
-        return Status::Invalid("the search index manifest in " + dir + " is damaged");
+        return damaged;
       }
-    } else if (kind == "shard" && (fields >> b)) {
-      m.shards[a] = b;
+    } else if (kind == "shard" && !a.empty() && a.find('/') == std::string::npos &&
+               a.find("..") == std::string::npos) {
+      auto& list = m.shards[a];
+      for (std::string uuid; fields >> uuid;) list.push_back(uuid);
+      if (list.empty()) return damaged;
     } else if (!line.empty()) {
-      return Status::Invalid("the search index manifest in " + dir + " is damaged");
+      return damaged;
     }
   }
   return m;
@@ -254,7 +529,12 @@ Status WriteManifest(const std::string& dir, const Manifest& m) {
   {
     std::ofstream out(temp, std::ios::trunc);
     out << kManifestHeader << "\nseq " << m.seq << "\n";
-    for (const auto& [uuid, shard] : m.shards) out << "shard " << uuid << " " << shard << "\n";
+    for (const auto& [shard, frameworks] : m.shards) {
+      if (frameworks.empty()) continue;
+      out << "shard " << shard;
+      for (const auto& uuid : frameworks) out << " " << uuid;
+      out << "\n";
+    }
     out.flush();
     if (!out) return Status::Io("cannot write " + temp);
   }
@@ -264,48 +544,117 @@ Status WriteManifest(const std::string& dir, const Manifest& m) {
   return Status::Ok();
 }
 
-// All shards of a manifest as one database for searching.
-Result<Xapian::Database> OpenShards(const std::string& dir, const Manifest& m) {
-  try {
-    Xapian::Database db;
-    for (const auto& [uuid, shard] : m.shards) db.add_database(Xapian::Database(dir + "/shards/" + shard));
-    return db;
-  } catch (const Xapian::Error& e) {
-    return Status::Invalid("the search index at " + dir + " is damaged: " + e.get_msg());
-  }
-}
+// --- Building shards from the store -------------------------------------------------------------
 
-// Builds one framework's shard in `path` (which must not exist).
-Status BuildShard(const FrameworkDoc& doc, const std::string& path) {
-  try {
-    Xapian::WritableDatabase wdb(path, Xapian::DB_CREATE | Xapian::DB_NO_TERMLIST |
-                                           Xapian::DB_NO_SYNC);
-    Xapian::TermGenerator tg;
-    tg.set_database(wdb);
-    tg.set_stemmer(Xapian::Stem("english"));
-    tg.set_stopper(&Stopper());
-    tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-    std::unordered_map<std::string, const Item*> by_uuid;
-    for (const Item& item : doc.items) by_uuid[item.uuid] = &item;
-    std::unordered_map<std::string, const Item*> unit_of;  // memo: item -> its unit
-    for (const Item& item : doc.items) {
-      const Item* unit = nullptr;
-      if (item.type == ItemType::kUnit) {
-        unit = &item;
-      } else if (auto p = unit_of.find(item.parent_uuid); p != unit_of.end()) {
-        unit = p->second;
-      }
-      unit_of[item.uuid] = unit;
-      if (!Indexable(item)) continue;
-      wdb.add_document(BuildDocument(doc.framework, item, unit, tg));
-    }
-    wdb.set_metadata(schema::kMetaSchema, schema::kSchemaVersion);
-    wdb.commit();
-    wdb.close();
-    return Status::Ok();
-  } catch (const Xapian::Error& e) {
-    return Status::Io("search index: " + e.get_msg());
+struct BuiltShard {
+  std::string name;
+  std::vector<std::string> frameworks;
+};
+
+struct Built {
+  std::vector<BuiltShard> shards;
+  std::vector<std::string> missing;  // frameworks no longer in the store
+};
+
+int Workers() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
+
+// Builds shards in `shard_dir` for the frameworks `uuids`, on up to one worker per core, each
+// worker writing one shard named `prefix`-N. The store is read on this thread (it is this
+// thread's) while the workers index. On failure nothing built is left behind.
+Result<Built> BuildShards(Store& store, const std::string& shard_dir,
+                          const std::vector<std::string>& uuids, const std::string& prefix,
+                          RebuildProgress progress, void* context) {
+  const int workers = std::max(1, std::min(Workers(), static_cast<int>(uuids.size())));
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::deque<std::shared_ptr<FrameworkDoc>> queue;
+  bool done_loading = false;
+  Status failure;
+  std::int64_t built = 0;
+  const auto total = static_cast<std::int64_t>(uuids.size());
+  std::vector<std::unique_ptr<ShardBuilder>> builders;
+  for (int w = 0; w < workers; ++w) {
+    builders.push_back(
+        std::make_unique<ShardBuilder>(shard_dir + "/" + prefix + "-" + std::to_string(w)));
   }
+  Built out;
+  std::vector<std::thread> pool;
+  for (int w = 0; w < workers; ++w) {
+    pool.emplace_back([&, w] {
+      ShardBuilder& builder = *builders[static_cast<size_t>(w)];
+      for (;;) {
+        std::shared_ptr<FrameworkDoc> job;
+        {
+          std::unique_lock lk(mutex);
+          cv.wait(lk, [&] { return !queue.empty() || done_loading; });
+          if (queue.empty()) break;
+          job = std::move(queue.front());
+          queue.pop_front();
+        }
+        cv.notify_all();
+        Status s;
+        {
+          bool skip;
+          {
+            std::lock_guard lk(mutex);
+            skip = !failure.ok();
+          }
+          if (!skip) {
+            try {
+              builder.Add(*job);
+            } catch (const Xapian::Error& e) {
+              s = Status::Io("search index: " + e.get_msg());
+            }
+          }
+        }
+        job.reset();
+        std::lock_guard lk(mutex);
+        if (!s.ok() && failure.ok()) failure = s;
+        ++built;
+        if (progress) progress(built, total, context);
+      }
+      try {
+        builder.Finish();
+      } catch (const Xapian::Error& e) {
+        std::lock_guard lk(mutex);
+        if (failure.ok()) failure = Status::Io("search index: " + e.get_msg());
+      }
+    });
+  }
+  for (const std::string& uuid : uuids) {
+    auto doc = store.LoadFramework(uuid);
+    std::unique_lock lk(mutex);
+    if (!doc.ok() && doc.status().code() == Status::Code::kNotFound) {
+      out.missing.push_back(uuid);
+      ++built;
+      continue;
+    }
+    if (!doc.ok()) {
+      if (failure.ok()) failure = doc.status();
+      break;
+    }
+    // At most two frameworks wait in memory per worker.
+    cv.wait(lk, [&] { return queue.size() < static_cast<size_t>(2 * workers); });
+    queue.push_back(std::make_shared<FrameworkDoc>(std::move(*doc)));
+    cv.notify_all();
+  }
+  {
+    std::lock_guard lk(mutex);
+    done_loading = true;
+  }
+  cv.notify_all();
+  for (auto& t : pool) t.join();
+  for (int w = 0; w < workers; ++w) {
+    const std::string name = prefix + "-" + std::to_string(w);
+    if (!failure.ok()) {
+      std::error_code ec;
+      fs::remove_all(shard_dir + "/" + name, ec);
+    } else if (!builders[static_cast<size_t>(w)]->frameworks().empty()) {
+      out.shards.push_back({name, builders[static_cast<size_t>(w)]->frameworks()});
+    }
+  }
+  if (!failure.ok()) return failure;
+  return out;
 }
 
 // Holds an advisory lock on `path` for the object's life.
@@ -328,7 +677,86 @@ class FileLock {
   int fd_ = -1;
 };
 
-Result<Results> RunSearch(const Xapian::Database& db, const Query& q);
+// --- Reading ------------------------------------------------------------------------------------
+
+struct LoadedShard {
+  std::string name;
+  Xapian::Database db;  // this shard alone (the counting pass reads shards one by one)
+  std::shared_ptr<const ShardTable> table;
+  std::vector<char> dead;    // per group: its framework is current in another shard
+  std::uint32_t offset = 0;  // its first group's number among all the index's groups
+};
+
+// What a search reads: the shards as one database, and their tables.
+struct View {
+  Xapian::Database db;
+  std::vector<LoadedShard> shards;
+  std::uint32_t groups = 0;
+  std::int64_t live_documents = 0;
+  bool any_dead = false;
+
+  // The shard, group and document number (from 0) of a document of `db`.
+  struct Place {
+    const LoadedShard* shard;
+    std::uint32_t group;
+    std::uint32_t doc;
+  };
+  Place Locate(Xapian::docid did) const {
+    const auto n = static_cast<Xapian::docid>(shards.size());
+    const LoadedShard& s = shards[(did - 1) % n];
+    const std::uint32_t doc = (did - 1) / n;
+    return {&s, s.table->group_of[doc], doc};
+  }
+  // The shard and group of a collapse key, or nullptr.
+  const LoadedShard* ByKey(const std::string& key, std::uint32_t& group) const {
+    std::uint32_t id = 0;
+    if (!ParseGroupKey(key, id, group)) return nullptr;
+    for (const LoadedShard& s : shards) {
+      if (s.table->id == id) return group < s.dead.size() ? &s : nullptr;
+    }
+    return nullptr;
+  }
+};
+
+Result<View> OpenView(const std::string& dir, const Manifest& m) {
+  View v;
+  try {
+    for (const auto& [name, frameworks] : m.shards) {
+      const std::string path = dir + "/shards/" + name;
+      Xapian::Database shard(path);
+      auto table = TableOf(path, shard);
+      if (!table.ok()) return table.status();
+      LoadedShard s;
+      s.name = name;
+      s.db = shard;
+      s.table = *table;
+      for (const LoadedShard& other : v.shards) {
+        if (other.table->id == s.table->id) {
+          return Status::Invalid("the search index at " + dir + " has two shards with one id");
+        }
+      }
+      s.offset = v.groups;
+      const std::unordered_set<std::string> current(frameworks.begin(), frameworks.end());
+      std::vector<char> dead_framework;
+      for (const auto& f : s.table->frameworks) dead_framework.push_back(!current.count(f.uuid));
+      s.dead.reserve(s.table->groups.size());
+      for (const Group& g : s.table->groups) {
+        const bool dead = dead_framework[g.framework] != 0;
+        s.dead.push_back(dead);
+        v.any_dead = v.any_dead || dead;
+        if (!dead) v.live_documents += g.count;
+      }
+      v.groups += static_cast<std::uint32_t>(s.table->groups.size());
+      v.db.add_database(shard);
+      v.shards.push_back(std::move(s));
+    }
+  } catch (const Xapian::Error& e) {
+    return Status::Invalid("the search index at " + dir + " is damaged: " + e.get_msg());
+  }
+  return v;
+}
+
+Result<Results> RunSearch(const View& view, const Query& q);
 
 class ShardedIndex final : public Index {
  public:
@@ -344,28 +772,34 @@ class ShardedIndex final : public Index {
         if (Status s = WriteManifest(dir_, Manifest{}); !s.ok()) return s;
       }
     }
-    return Load();
+    auto m = ReadManifest(dir_);
+    if (!m.ok()) return m.status();
+    return Load(std::move(*m));
   }
 
   Status Put(const FrameworkDoc& doc) override {
-    const std::string name = doc.framework.uuid + "-" + std::to_string(NextGeneration());
-    if (Status s = BuildShard(doc, dir_ + "/shards/" + name); !s.ok()) return s;
-    return Stage(doc.framework.uuid, name);
-  }
-
-  // Records a shard built elsewhere (Rebuild builds them in parallel).
-  Status Stage(const std::string& framework_uuid, const std::string& name) {
-    auto it = manifest_.shards.find(framework_uuid);
-    if (it != manifest_.shards.end()) obsolete_.push_back(it->second);
-    manifest_.shards[framework_uuid] = name;
+    const std::string name = "p" + std::to_string(NextGeneration());
+    try {
+      ShardBuilder builder(dir_ + "/shards/" + name);
+      builder.Add(doc);
+      builder.Finish();
+    } catch (const Xapian::Error& e) {
+      std::error_code ec;
+      fs::remove_all(dir_ + "/shards/" + name, ec);
+      return Status::Io("search index: " + e.get_msg());
+    }
+    Stage(name, {doc.framework.uuid});
     return Status::Ok();
   }
 
+  // Records a shard built elsewhere as the current one for `frameworks`.
+  void Stage(const std::string& name, const std::vector<std::string>& frameworks) {
+    for (const std::string& uuid : frameworks) Drop(uuid);
+    manifest_.shards[name] = frameworks;
+  }
+
   Status Remove(const std::string& framework_uuid) override {
-    auto it = manifest_.shards.find(framework_uuid);
-    if (it == manifest_.shards.end()) return Status::Ok();
-    obsolete_.push_back(it->second);
-    manifest_.shards.erase(it);
+    Drop(framework_uuid);
     return Status::Ok();
   }
 
@@ -378,55 +812,75 @@ class ShardedIndex final : public Index {
       fs::remove_all(dir_ + "/shards/" + name, ec);
     }
     obsolete_.clear();
-    return Load();
+    return Load(manifest_);
   }
 
   std::int64_t IndexedSeq() override { return manifest_.seq; }
 
-  std::int64_t Size() override { return db_.get_doccount(); }
+  std::int64_t Size() override { return view_.live_documents; }
 
   Status Reopen() override {
-    // The manifest's time is too coarse to tell commits apart (two within a few milliseconds
-    // share it): compare what it says.
+    if (writable_) return Status::Ok();  // it alone changes the index
     auto m = ReadManifest(dir_);
-    if (m.ok() && m->seq == manifest_.seq && m->shards == manifest_.shards) return Status::Ok();
-    return Load();
+    if (m.ok() && *m == manifest_) return Status::Ok();
+    if (!m.ok()) return m.status();
+    return Load(std::move(*m));
   }
 
   Result<Results> Search(const Query& q) override {
-    auto r = RunSearch(db_, q);
+    auto r = RunSearch(view_, q);
     if (r.ok() || writable_) return r;
     // A shard went away under us (re-indexed by the writer): open the new set and retry.
-    if (Status s = Load(); !s.ok()) return s;
-    return RunSearch(db_, q);
-  }
-
-  std::string ShardPath(const std::string& name) const { return dir_ + "/shards/" + name; }
-  std::uint64_t NextGeneration() { return generation_++; }
-  const std::string& dir() const { return dir_; }
-  const Manifest& manifest() const { return manifest_; }
-
- private:
-  Status Load() {
-    std::error_code ec;
-    const auto stamp = fs::last_write_time(dir_ + "/" + kManifest, ec);
     auto m = ReadManifest(dir_);
     if (!m.ok()) return m.status();
-    auto db = OpenShards(dir_, *m);
-    if (!db.ok()) return db.status();
-    if (writable_) {
-      // Carry staged changes over a reload.
-      for (const auto& [uuid, name] : manifest_.shards) {
-        if (!m->shards.count(uuid)) m->shards[uuid] = name;
+    if (Status s = Load(std::move(*m)); !s.ok()) return s;
+    return RunSearch(view_, q);
+  }
+
+  const std::string& dir() const { return dir_; }
+  const Manifest& manifest() const { return manifest_; }
+  std::string NewName(const char* kind) { return kind + std::to_string(NextGeneration()); }
+
+  // Live documents per shard, for choosing what to merge.
+  std::map<std::string, std::int64_t> ShardSizes() const {
+    std::map<std::string, std::int64_t> sizes;
+    for (const LoadedShard& s : view_.shards) {
+      std::int64_t live = 0;
+      for (size_t g = 0; g < s.table->groups.size(); ++g) {
+        if (!s.dead[g]) live += s.table->groups[g].count;
+      }
+      sizes[s.name] = live;
+    }
+    return sizes;
+  }
+
+ private:
+  void Drop(const std::string& uuid) {
+    for (auto it = manifest_.shards.begin(); it != manifest_.shards.end();) {
+      auto& list = it->second;
+      list.erase(std::remove(list.begin(), list.end(), uuid), list.end());
+      if (list.empty()) {
+        obsolete_.push_back(it->first);
+        it = manifest_.shards.erase(it);
+      } else {
+        ++it;
       }
     }
-    manifest_ = std::move(*m);
-    db_ = std::move(*db);
-    stamp_ = stamp;
+  }
+
+  std::uint64_t NextGeneration() {
     if (generation_ == 0) {
       generation_ = static_cast<std::uint64_t>(
           std::chrono::system_clock::now().time_since_epoch().count());
     }
+    return generation_++;
+  }
+
+  Status Load(Manifest m) {
+    auto view = OpenView(dir_, m);
+    if (!view.ok()) return view.status();
+    manifest_ = std::move(m);
+    view_ = std::move(*view);
     return Status::Ok();
   }
 
@@ -434,8 +888,7 @@ class ShardedIndex final : public Index {
   bool writable_;
   FileLock lock_;
   Manifest manifest_;
-  Xapian::Database db_;
-  fs::file_time_type stamp_{};
+  View view_;
   std::vector<std::string> obsolete_;
   std::uint64_t generation_ = 0;
 };
@@ -573,14 +1026,6 @@ Xapian::Query ParseText(const std::string& normalised, const Xapian::Database& d
                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, extra, 0.8));
 }
 
-// Rejects the documents of units in `units` (by collapse key).
-struct UnitExcluder : public Xapian::MatchDecider {
-  std::unordered_set<std::string> units;
-  bool operator()(const Xapian::Document& doc) const override {
-    return !units.count(doc.get_value(schema::kSlotCollapse));
-  }
-};
-
 // The words a query excludes: each "-word" and each word after NOT, space-separated.
 std::string ExcludedWords(const std::string& raw) {
   std::string out;
@@ -600,7 +1045,118 @@ std::string ExcludedWords(const std::string& raw) {
   return out;
 }
 
-Result<Results> RunSearch(const Xapian::Database& db_, const Query& q) {
+// Rejects the documents a search must not see: those of a framework re-indexed into another
+// shard, and those of units the query excludes ("-word", "NOT word").
+class Mask : public Xapian::MatchDecider {
+ public:
+  Mask(const View& view, const std::vector<char>* excluded) : view_(view), excluded_(excluded) {}
+  bool operator()(const Xapian::Document& doc) const override {
+    std::uint32_t group = 0;
+    const LoadedShard* s = view_.ByKey(doc.get_value(schema::kSlotCollapse), group);
+    if (s == nullptr || s->dead[group]) return false;
+    return excluded_ == nullptr || !(*excluded_)[s->offset + group];
+  }
+
+ private:
+  const View& view_;
+  const std::vector<char>* excluded_;
+};
+
+// Notes, for each group (unit) a matching document belongs to, the types of the matching
+// documents: the total and every facet count are then counts of distinct units. Documents the
+// mask leaves out are not noted. It watches one shard at a time (Xapian hands it the document's
+// id within the shard).
+class GroupSpy : public Xapian::MatchSpy {
+ public:
+  GroupSpy(const View& view, const std::vector<char>* excluded)
+      : view_(view), excluded_(excluded), types_(view.groups, 0) {}
+  void Watch(const LoadedShard& shard) { shard_ = &shard; }
+  void operator()(const Xapian::Document& doc, double) override {
+    const std::uint32_t d = doc.get_docid() - 1;
+    const ShardTable& t = *shard_->table;
+    if (d >= t.group_of.size()) return;
+    const std::uint32_t group = t.group_of[d];
+    if (shard_->dead[group]) return;
+    const std::uint32_t at = shard_->offset + group;
+    if (excluded_ != nullptr && (*excluded_)[at]) return;
+    types_[at] |= static_cast<std::uint16_t>(1u << t.types[d]);
+  }
+  std::string name() const override { return "opennos.GroupSpy"; }
+  const std::vector<std::uint16_t>& types() const { return types_; }
+
+ private:
+  const View& view_;
+  const std::vector<char>* excluded_;
+  const LoadedShard* shard_ = nullptr;
+  std::vector<std::uint16_t> types_;  // per group: a bit per ItemType matched
+};
+
+// Notes every document matching `query` in `spy`, shard by shard, without ranking them.
+void MatchAll(const View& view, const Xapian::Query& query, GroupSpy& spy) {
+  for (const LoadedShard& shard : view.shards) {
+    spy.Watch(shard);
+    Xapian::Enquire enquire(shard.db);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    enquire.add_matchspy(&spy);
+    enquire.get_mset(0, 0, shard.db.get_doccount());
+  }
+}
+
+// The facet counts and the total from the matched groups.
+void CountFacets(const View& view, const GroupSpy& spy, Results& r) {
+  std::map<std::string, std::int64_t> counts[6];  // in Facets() order
+  std::int64_t type_counts[kTypeCount] = {};
+  std::int64_t total = 0;
+  const auto& matched = spy.types();
+  for (const LoadedShard& s : view.shards) {
+    const ShardTable& t = *s.table;
+    std::vector<std::int64_t> suite(t.frameworks.size()), developer(t.values.size()),
+        validity(t.values.size()), category(t.values.size()), occupation(t.values.size());
+    for (std::uint32_t g = 0; g < t.groups.size(); ++g) {
+      const std::uint16_t types = matched[s.offset + g];
+      if (types == 0) continue;
+      ++total;
+      const Group& group = t.groups[g];
+      ++suite[group.framework];
+      if (group.developer != kNone) ++developer[group.developer];
+      if (group.validity != kNone) ++validity[group.validity];
+      if (group.category != kNone) ++category[group.category];
+      for (std::uint32_t o : group.occupations) ++occupation[o];
+      for (std::uint8_t type = 0; type < kTypeCount; ++type) {
+        if (types & (1u << type)) ++type_counts[type];
+      }
+    }
+    for (size_t f = 0; f < suite.size(); ++f) {
+      if (suite[f]) counts[0][t.frameworks[f].code + "@" + t.frameworks[f].edition] += suite[f];
+    }
+    for (size_t v = 0; v < t.values.size(); ++v) {
+      if (occupation[v]) counts[2][t.values[v]] += occupation[v];
+      if (developer[v]) counts[3][t.values[v]] += developer[v];
+      if (validity[v]) counts[4][t.values[v]] += validity[v];
+      if (category[v]) counts[5][t.values[v]] += category[v];
+    }
+  }
+  for (std::uint8_t type = 0; type < kTypeCount; ++type) {
+    if (type_counts[type]) {
+      counts[1][std::string(ItemTypeName(static_cast<ItemType>(type)))] = type_counts[type];
+    }
+  }
+  r.total = total;
+  size_t i = 0;
+  for (const FacetDef& d : Facets()) {
+    std::vector<FacetValue> values;
+    for (const auto& [value, count] : counts[i++]) values.push_back({value, count});
+    std::sort(values.begin(), values.end(), [](const FacetValue& a, const FacetValue& b) {
+      return a.count != b.count ? a.count > b.count : a.value < b.value;
+    });
+    if (values.size() > 50) values.resize(50);
+    r.facets[d.name] = std::move(values);
+  }
+}
+
+Result<Results> RunSearch(const View& view, const Query& q) {
   Results r;
   r.page = std::max(1, q.page);
   r.size = std::clamp(q.size, 1, 100);
@@ -613,11 +1169,13 @@ Result<Results> RunSearch(const Xapian::Database& db_, const Query& q) {
                 " characters of the search were used.";
   }
   r.query = ValidUtf8(raw);
+  if (view.shards.empty()) return r;  // nothing indexed yet
+  const Xapian::Database& db = view.db;
   try {
     const std::string normalised = text::Normalise(raw);
     std::string suggestion;
-    Xapian::Query text_query = ParseText(NormaliseKeepingOperators(raw), db_, suggestion);
-    r.suggestion = Suggest(normalised, db_);
+    Xapian::Query text_query = ParseText(NormaliseKeepingOperators(raw), db, suggestion);
+    r.suggestion = Suggest(normalised, db);
     std::string trimmed = normalised;
     trimmed.erase(0, trimmed.find_first_not_of(" \t\r\n"));
     trimmed.erase(trimmed.find_last_not_of(" \t\r\n") + 1);
@@ -654,7 +1212,7 @@ Result<Results> RunSearch(const Xapian::Database& db_, const Query& q) {
       Xapian::Query any(Xapian::Query::OP_OR, terms.begin(), terms.end());
       filter = filter.empty() ? any : Xapian::Query(Xapian::Query::OP_AND, filter, any);
     }
-    Xapian::Query final_query;
+    Xapian::Query final_query, match_query;
     if (nothing_to_match || trimmed.empty()) {
       if (filter.empty()) {
         r.message = trimmed.empty() ? "Type some words to search for."
@@ -662,8 +1220,10 @@ Result<Results> RunSearch(const Xapian::Database& db_, const Query& q) {
                                       "specific ones.";
         return r;
       }
-      final_query = filter;  // browse by filters alone
+      final_query = match_query = filter;  // browse by filters alone
     } else {
+      match_query = filter.empty() ? text_query
+                                   : Xapian::Query(Xapian::Query::OP_FILTER, text_query, filter);
       // Among matches, prefer what is in force (a small boost, not a filter).
       Xapian::Query boost((new Xapian::FixedWeightPostingSource(kInForceBoost))->release());
       text_query = Xapian::Query(
@@ -672,79 +1232,66 @@ Result<Results> RunSearch(const Xapian::Database& db_, const Query& q) {
       final_query = filter.empty() ? text_query
                                    : Xapian::Query(Xapian::Query::OP_FILTER, text_query, filter);
     }
-    Xapian::Enquire enquire(db_);
-    enquire.set_query(final_query);
-    enquire.set_collapse_key(schema::kSlotCollapse);
-    // Exact totals (distinct units) for pages that show them; a plain top-N query takes
-    // Xapian's estimate and skips the counting.
-    DistinctKeySpy counted;
-    if (q.facets) enquire.add_matchspy(&counted);
-    std::vector<std::unique_ptr<DistinctCountSpy>> spies;
-    if (q.facets) {
-      for (const FacetDef& d : Facets()) {
-        spies.push_back(
-            std::make_unique<DistinctCountSpy>(d.slot, d.slot == schema::kSlotOccupations));
-        enquire.add_matchspy(spies.back().get());
-      }
-    }
     // "-word" and "NOT word" leave out whole units: a unit with the word in any of its
     // statements goes, not just the statements that have it.
-    const std::string excluded = ExcludedWords(raw);
-    std::unique_ptr<UnitExcluder> excluder;
-    if (!excluded.empty()) {
+    const std::string excluded_words = ExcludedWords(raw);
+    std::vector<char> excluded;
+    if (!excluded_words.empty()) {
       Xapian::QueryParser qp;
       qp.set_stemmer(Xapian::Stem("english"));
       qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-      Xapian::Enquire away(db_);
-      away.set_query(qp.parse_query(text::Normalise(excluded), 0));
-      away.set_collapse_key(schema::kSlotCollapse);
-      excluder = std::make_unique<UnitExcluder>();
-      const Xapian::MSet gone = away.get_mset(0, kCheckAtLeast);
-      for (auto it = gone.begin(); it != gone.end(); ++it) {
-        excluder->units.insert(it.get_document().get_value(schema::kSlotCollapse));
-      }
+      GroupSpy away(view, nullptr);
+      MatchAll(view, qp.parse_query(text::Normalise(excluded_words), 0), away);
+      excluded.resize(view.groups);
+      for (size_t g = 0; g < excluded.size(); ++g) excluded[g] = away.types()[g] != 0;
     }
-    const Xapian::doccount first = static_cast<Xapian::doccount>((r.page - 1) * r.size);
-    Xapian::MSet mset = enquire.get_mset(first, static_cast<Xapian::doccount>(r.size),
-                                         q.facets ? kCheckAtLeast : 0, nullptr, excluder.get());
-    r.total = q.facets && counted.documents() < kCheckAtLeast ? counted.keys()
-                                                              : mset.get_matches_estimated();
+    Mask mask(view, excluded.empty() ? nullptr : &excluded);
+    const Xapian::MatchDecider* decider = view.any_dead || !excluded.empty() ? &mask : nullptr;
+
+    // The page of results: the best document of each unit, ranked, found without visiting every
+    // match (Xapian skips what cannot reach the page).
+    Xapian::Enquire enquire(db);
+    enquire.set_query(final_query);
+    enquire.set_collapse_key(schema::kSlotCollapse);
+    const auto first = static_cast<Xapian::doccount>((r.page - 1) * r.size);
+    Xapian::MSet mset =
+        enquire.get_mset(first, static_cast<Xapian::doccount>(r.size), 0, nullptr, decider);
+    // The total and the facets: every match, counted by unit, without ranking. A plain top-N
+    // query takes Xapian's estimate of the total instead.
+    if (q.facets) {
+      GroupSpy spy(view, excluded.empty() ? nullptr : &excluded);
+      MatchAll(view, match_query, spy);
+      CountFacets(view, spy, r);
+    } else {
+      r.total = mset.get_matches_estimated();
+    }
     Xapian::Stem stemmer("english");
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      const Xapian::Document doc = it.get_document();
-      const json::object data = json::parse(doc.get_data()).as_object();
+      const View::Place p = view.Locate(*it);
+      const ShardTable& t = *p.shard->table;
+      const Group& g = t.groups[p.group];
+      const ShardFramework& f = t.frameworks[g.framework];
+      const std::string data = it.get_document().get_data();
+      Cursor c(data);
       Hit h;
-      const auto str = [&data](const char* k) { return std::string(data.at(k).as_string()); };
-      h.uuid = str("uuid");
-      h.type = str("type");
-      h.code = str("code");
-      h.urn = str("urn");
-      h.title = str("title");
-      h.text = str("text");
-      h.unit_uuid = str("unit");
-      h.framework_uuid = str("fw");
-      h.framework_code = str("fc");
-      h.framework_edition = str("fe");
-      h.framework_title = str("ft");
+      h.uuid = c.Str();
+      h.code = c.Str();
+      h.text = c.Str();
+      if (!c.ok()) return Status::Invalid("the search index has a damaged document");
+      h.type = ItemTypeName(static_cast<ItemType>(t.types[p.doc]));
+      h.urn = g.urn;
+      h.title = g.title;
+      h.unit_uuid = g.unit;
+      h.framework_uuid = f.uuid;
+      h.framework_code = f.code;
+      h.framework_edition = f.edition;
+      h.framework_title = f.title;
       h.score = it.get_weight();
       if (q.snippets) {
-        h.snippet = mset.snippet(h.text, 240, stemmer,
-                                 Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
-                                     Xapian::MSet::SNIPPET_EXHAUSTIVE,
+        h.snippet = mset.snippet(h.text, 240, stemmer, Xapian::MSet::SNIPPET_EXHAUSTIVE,
                                  "<mark>", "</mark>", "…");
       }
       r.hits.push_back(std::move(h));
-    }
-    if (q.facets) {
-      size_t spy = 0;
-      for (const FacetDef& d : Facets()) {
-        std::vector<FacetValue> values = spies[spy++]->Values();
-        std::sort(values.begin(), values.end(), [](const FacetValue& a, const FacetValue& b) {
-          return a.count != b.count ? a.count > b.count : a.value < b.value;
-        });
-        if (values.size() > 50) values.resize(50);
-        r.facets[d.name] = std::move(values);
-      }
     }
     return r;
   } catch (const Xapian::Error& e) {
@@ -756,6 +1303,37 @@ Result<std::unique_ptr<Index>> Open(const std::string& dir, bool writable) {
   auto index = std::make_unique<ShardedIndex>(dir, writable);
   if (Status s = index->Open(); !s.ok()) return s;
   return std::unique_ptr<Index>(std::move(index));
+}
+
+// Re-indexes `uuids` from the store into new shards of `index` (frameworks gone from the store
+// are removed), without committing.
+Status Reindex(Store& store, ShardedIndex& index, const std::vector<std::string>& uuids) {
+  auto built = BuildShards(store, index.dir() + "/shards", uuids, index.NewName("c"), nullptr,
+                           nullptr);
+  if (!built.ok()) return built.status();
+  for (const auto& uuid : built->missing) {
+    if (Status s = index.Remove(uuid); !s.ok()) return s;
+  }
+  for (const BuiltShard& s : built->shards) index.Stage(s.name, s.frameworks);
+  return Status::Ok();
+}
+
+// Keeps the shards few: past kMaxShards, the frameworks of all but the largest shards are
+// indexed again together.
+Status MergeSmallShards(Store& store, ShardedIndex& index) {
+  if (index.manifest().shards.size() <= kMaxShards) return Status::Ok();
+  std::vector<std::pair<std::int64_t, std::string>> by_size;
+  for (const auto& [name, live] : index.ShardSizes()) by_size.emplace_back(live, name);
+  std::sort(by_size.rbegin(), by_size.rend());
+  const size_t keep = static_cast<size_t>(Workers());
+  std::vector<std::string> uuids;
+  for (size_t i = keep; i < by_size.size(); ++i) {
+    const auto& frameworks = index.manifest().shards.at(by_size[i].second);
+    uuids.insert(uuids.end(), frameworks.begin(), frameworks.end());
+  }
+  if (uuids.empty()) return Status::Ok();
+  if (Status s = Reindex(store, index, uuids); !s.ok()) return s;
+  return index.Commit(index.IndexedSeq());
 }
 
 }  // namespace
@@ -787,88 +1365,50 @@ Status Rebuild(Store& store, const std::string& dir, RebuildProgress progress, v
   if (!seq.ok()) return seq.status();
   auto frameworks = store.ListFrameworks();
   if (!frameworks.ok()) return frameworks.status();
-  // Load frameworks here (the store is this thread's) and build their shards on workers.
-  const std::string stamp = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+  std::vector<std::string> uuids;
+  for (const auto& summary : *frameworks) uuids.push_back(summary.framework.uuid);
+  const std::string prefix =
+      "r" + std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+  auto built = BuildShards(store, dir + "/shards", uuids, prefix, progress, context);
+  if (!built.ok()) return built.status();
+  if (progress && uuids.empty()) progress(0, 0, context);
   Manifest fresh;
   fresh.seq = *seq;
-  std::mutex mutex;
-  std::condition_variable cv;
-  std::deque<std::pair<std::shared_ptr<FrameworkDoc>, std::string>> queue;
-  bool done_loading = false;
-  Status failure;
-  std::int64_t built = 0;
-  const std::int64_t total = static_cast<std::int64_t>(frameworks->size());
-  const int workers = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  std::vector<std::thread> pool;
-  for (int w = 0; w < workers; ++w) {
-    pool.emplace_back([&] {
-      for (;;) {
-        std::pair<std::shared_ptr<FrameworkDoc>, std::string> job;
-        {
-          std::unique_lock lk(mutex);
-          cv.wait(lk, [&] { return !queue.empty() || done_loading; });
-          if (queue.empty()) return;
-          job = std::move(queue.front());
-          queue.pop_front();
-        }
-        cv.notify_all();
-        Status s = BuildShard(*job.first, dir + "/shards/" + job.second);
-        std::lock_guard lk(mutex);
-        if (!s.ok() && failure.ok()) failure = s;
-        ++built;
-        if (progress) progress(built, total, context);
-      }
-    });
-  }
-  for (const auto& summary : *frameworks) {
-    auto doc = store.LoadFramework(summary.framework.uuid);
-    std::unique_lock lk(mutex);
-    if (!doc.ok()) {
-      if (failure.ok()) failure = doc.status();
-      break;
-    }
-    // At most two frameworks wait in memory per worker.
-    cv.wait(lk, [&] { return queue.size() < static_cast<size_t>(2 * workers); });
-    const std::string name = summary.framework.uuid + "-r" + stamp;
-    fresh.shards[summary.framework.uuid] = name;
-    queue.emplace_back(std::make_shared<FrameworkDoc>(std::move(*doc)), name);
-    cv.notify_all();
-  }
-  {
-    std::lock_guard lk(mutex);
-    done_loading = true;
-  }
-  cv.notify_all();
-  for (auto& t : pool) t.join();
-  if (!failure.ok()) {
-    for (const auto& [uuid, name] : fresh.shards) fs::remove_all(dir + "/shards/" + name, ec);
-    return failure;
-  }
-  if (progress && total == 0) progress(0, 0, context);
+  for (const BuiltShard& s : built->shards) fresh.shards[s.name] = s.frameworks;
   // Swap in the new manifest, then remove every shard it does not name.
   if (Status s = WriteManifest(dir, fresh); !s.ok()) return s;
-  std::unordered_set<std::string> keep;
-  for (const auto& [uuid, name] : fresh.shards) keep.insert(name);
   for (const auto& entry : fs::directory_iterator(dir + "/shards", ec)) {
-    if (!keep.count(entry.path().filename().string())) fs::remove_all(entry.path(), ec);
+    if (!fresh.shards.count(entry.path().filename().string())) fs::remove_all(entry.path(), ec);
   }
   return Status::Ok();
 }
 
 Result<int> CatchUp(Store& store, Index& index) {
-  int reindexed = 0;
   std::int64_t seq = index.IndexedSeq();
+  std::vector<std::string> touched;
+  std::unordered_set<std::string> seen;
   for (;;) {
     auto changes = store.ChangesSince(seq, 1000);
     if (!changes.ok()) return changes.status();
     if (changes->empty()) break;
-    std::vector<std::string> touched;
     for (const Change& c : *changes) {
-      if (std::find(touched.begin(), touched.end(), c.framework_uuid) == touched.end()) {
-        touched.push_back(c.framework_uuid);
-      }
+      if (seen.insert(c.framework_uuid).second) touched.push_back(c.framework_uuid);
       seq = c.seq;
     }
+  }
+  if (seq == index.IndexedSeq()) return 0;
+  int reindexed = 0;
+  auto* sharded = dynamic_cast<ShardedIndex*>(&index);
+  if (sharded != nullptr && touched.size() > 1) {
+    // Several frameworks: built together, on every core.
+    if (Status s = Reindex(store, *sharded, touched); !s.ok()) return s;
+    for (const auto& uuid : touched) {
+      const auto& shards = sharded->manifest().shards;
+      reindexed += std::any_of(shards.begin(), shards.end(), [&](const auto& s) {
+        return std::find(s.second.begin(), s.second.end(), uuid) != s.second.end();
+      });
+    }
+  } else {
     for (const std::string& uuid : touched) {
       auto doc = store.LoadFramework(uuid);
       if (!doc.ok() && doc.status().code() == Status::Code::kNotFound) {
@@ -879,7 +1419,10 @@ Result<int> CatchUp(Store& store, Index& index) {
       if (Status s = index.Put(*doc); !s.ok()) return s;
       ++reindexed;
     }
-    if (Status s = index.Commit(seq); !s.ok()) return s;
+  }
+  if (Status s = index.Commit(seq); !s.ok()) return s;
+  if (sharded != nullptr) {
+    if (Status s = MergeSmallShards(store, *sharded); !s.ok()) return s;
   }
   return reindexed;
 }

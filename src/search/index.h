@@ -1,9 +1,9 @@
 #pragma once
 // The search index: a Xapian database derived from the store, rebuildable at any time. The
-// prefix scheme and value slots are written down in docs/search.md and in schema.h.
+// prefix scheme, value slot and shard table are written down in docs/search.md and in schema.h.
 //
-// The index is a folder of shards, one Xapian database per framework, named by a manifest that
-// is replaced atomically. One process writes an index at a time (a lock file): the server when
+// The index is a folder of a few shards (Xapian databases, each holding some frameworks and a
+// table of their units), named by a manifest that is replaced atomically. One process writes an index at a time (a lock file): the server when
 // one runs, the CLI otherwise. Readers may be many. An Index object is used by one thread at a
 // time.
 
@@ -57,7 +57,9 @@ struct FacetValue {
 
 struct Results {
   std::string query;
-  std::int64_t total = 0;  // matching units (and unit-less statements); exact up to 10,000
+  // Matching units (and unit-less statements): exact when facets are asked for, else Xapian's
+  // estimate.
+  std::int64_t total = 0;
   int page = 1;
   int size = 10;
   std::vector<Hit> hits;

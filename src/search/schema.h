@@ -6,8 +6,6 @@
 namespace opennos::search::schema {
 
 // Boolean (filter) terms, one per value.
-inline constexpr const char* kId = "Q";             // item UUID
-inline constexpr const char* kFramework = "XF";     // framework UUID
 inline constexpr const char* kSuite = "XS";         // CODE@EDITION
 inline constexpr const char* kType = "XT";          // native item type
 inline constexpr const char* kOccupation = "XO";    // SOC code
@@ -24,18 +22,14 @@ inline constexpr const char* kInForce = "XN";
 inline constexpr const char* kTitleWords = "S";
 inline constexpr const char* kCodeWords = "XC";
 
-// Value slots.
-inline constexpr Xapian::valueno kSlotSuite = 0;
-inline constexpr Xapian::valueno kSlotType = 1;
-inline constexpr Xapian::valueno kSlotDeveloper = 2;
-inline constexpr Xapian::valueno kSlotValidity = 3;
-inline constexpr Xapian::valueno kSlotCategory = 4;
-inline constexpr Xapian::valueno kSlotOccupations = 5;  // '\n'-joined SOC codes
-inline constexpr Xapian::valueno kSlotCollapse = 6;     // the unit's UUID (or the item's own)
+// The one value slot: the collapse key, the unit's UUID (or the item's own). Facet values live
+// in each shard's table (kMetaTable), not in slots.
+inline constexpr Xapian::valueno kSlotCollapse = 6;
 
 // Metadata keys.
 inline constexpr const char* kMetaSeq = "opennos:change-seq";
 inline constexpr const char* kMetaSchema = "opennos:schema";
-inline constexpr const char* kSchemaVersion = "1";
+inline constexpr const char* kMetaTable = "opennos:table";  // the shard's groups (index.cc)
+inline constexpr const char* kSchemaVersion = "2";
 
 }  // namespace opennos::search::schema

@@ -382,6 +382,32 @@ TEST_F(SearchRobustness, EachFacetFilterReducesTheTotalToAtMostThatValuesCount) 
   }
 }
 
+// A facet count is exactly the number of units a person finds by ticking that value: the total
+// of the filtered search, and the distinct units when paging through it.
+TEST_F(SearchRobustness, EachFacetCountIsTheNumberOfUnitsItsFilterFinds) {
+  for (const char* text : {"team", "budget", "coaching contract", "\"active listening\"", "manage -budget"}) {
+    const search::Results all = Search(text);
+    ASSERT_GT(all.total, 0) << text;
+    for (const auto& [name, values] : all.facets) {
+      std::int64_t sum = 0;
+      for (const search::FacetValue& v : values) {
+        search::Query q = Text(text);
+        q.filters = {{name, v.value}};
+        const search::Results filtered = Search(q);
+        EXPECT_EQ(filtered.total, v.count) << "\"" << text << "\" " << name << "=" << v.value;
+        EXPECT_EQ(static_cast<std::int64_t>(UnitsOf(AllHits(q)).size()), v.count)
+            << "\"" << text << "\" " << name << "=" << v.value;
+        sum += v.count;
+      }
+      // Single-valued facets that every result has add up to the total.
+      if (name == "suite" || name == "developer") {
+        EXPECT_EQ(sum, all.total) << text << " " << name;
+      }
+    }
+    EXPECT_EQ(all.total, static_cast<std::int64_t>(UnitsOf(AllHits(Text(text))).size())) << text;
+  }
+}
+
 TEST_F(SearchRobustness, EveryFacetIsCountedAndLargestFirst) {
   const search::Results r = Search("team");
   for (const std::string& name : search::FacetNames()) {
@@ -633,6 +659,89 @@ INSTANTIATE_TEST_SUITE_P(EachDamage, SearchCorruptIndex,
                            return what.empty() ? std::string("EveryFile")
                                                : test::TestName("only " + what);
                          });
+
+// A framework indexed again lives in a new shard; its old documents must not be found or counted.
+TEST_F(SearchIndexLifecycle, AReindexedFrameworkIsCountedOnce) {
+  LoadTheDemo();
+  auto index = search::OpenCurrentIndex(*store_, index_dir_);
+  ASSERT_TRUE(index.ok()) << index.status().message();
+  search::Query q = Text("coaching");
+  auto before = (*index)->Search(q);
+  ASSERT_TRUE(before.ok());
+  search::Query all = q;
+  all.size = 100;
+  auto before_all = (*index)->Search(all);
+  ASSERT_TRUE(before_all.ok());
+  ASSERT_LT(before_all->total, 100);
+  const std::int64_t size = (*index)->Size();
+  auto doc = store_->LoadFramework(before->hits.front().framework_uuid);
+  ASSERT_TRUE(doc.ok());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE((*index)->Put(*doc).ok());
+    ASSERT_TRUE((*index)->Commit((*index)->IndexedSeq()).ok());
+  }
+  auto after = (*index)->Search(q);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->total, before->total);
+  EXPECT_EQ((*index)->Size(), size);
+  for (const auto& [name, values] : before->facets) {
+    ASSERT_EQ(after->facets.at(name).size(), values.size()) << name;
+    for (size_t i = 0; i < values.size(); ++i) {
+      EXPECT_EQ(after->facets.at(name)[i].count, values[i].count) << name << "=" << values[i].value;
+    }
+  }
+  // The same results (their order may differ where scores tie: document ids changed).
+  q.size = 100;
+  std::set<std::string> was, is;
+  for (const auto& h : before_all->hits) was.insert(h.uuid);
+  auto now = (*index)->Search(q);
+  ASSERT_TRUE(now.ok());
+  for (const auto& h : now->hits) is.insert(h.uuid);
+  EXPECT_EQ(is, was);
+}
+
+// Many re-indexed frameworks make many shards; the writer merges them, and nothing changes for
+// the person searching.
+TEST_F(SearchIndexLifecycle, ManyShardsAreMergedWithoutChangingResults) {
+  LoadTheDemo();
+  auto index = search::OpenCurrentIndex(*store_, index_dir_);
+  ASSERT_TRUE(index.ok()) << index.status().message();
+  auto before = (*index)->Search(Text("team budget"));
+  ASSERT_TRUE(before.ok());
+  const std::int64_t size = (*index)->Size();
+  // Each import of the tiny framework under a new edition is a framework of its own.
+  const std::string tiny = test::ReadFile(test::Fixture("good/tiny.json"));
+  for (int i = 0; i < 10; ++i) {
+    std::string text = tiny;
+    const std::string from = "\"edition\": \"";
+    const size_t at = text.find(from);
+    ASSERT_NE(at, std::string::npos);
+    text.insert(at + from.size(), "9" + std::to_string(i));
+    const std::string path = dir_.File("tiny-" + std::to_string(i) + ".json");
+    test::WriteFile(path, text);
+    auto report = Import(path);
+    ASSERT_TRUE(report.ok()) << report.status().message();
+    ASSERT_TRUE(search::CatchUp(*store_, **index).ok());
+  }
+  size_t shards = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(index_dir_) / "shards")) {
+    shards += entry.is_directory();
+  }
+  EXPECT_LE(shards, 8u);
+  auto after = (*index)->Search(Text("team budget"));
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->total, before->total);
+  ASSERT_EQ(after->hits.size(), before->hits.size());
+  EXPECT_GT((*index)->Size(), size);
+  std::set<std::string> tiny_units;
+  for (const search::Hit& h : Find("tiny test")) {
+    if (h.urn == "TNY01") tiny_units.insert(h.unit_uuid);
+  }
+  EXPECT_EQ(tiny_units.size(), 10u) << "each edition's unit is found once";
+  auto reader = search::OpenReadOnlyIndex(index_dir_);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ((*reader)->Size(), (*index)->Size());
+}
 
 TEST_F(SearchIndexLifecycle, ASecondWriterGetsConflict) {
   LoadTheDemo();
