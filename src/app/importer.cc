@@ -48,6 +48,17 @@ Status KeepWhatPartialFormatLacks(Store& store, FrameworkDoc& doc) {
 
 }  // namespace
 
+std::string SaveReportSummary(const SaveReport& r) {
+  return "frameworks: " + std::to_string(r.frameworks_created) + " created, " +
+         std::to_string(r.frameworks_updated) + " updated, " +
+         std::to_string(r.frameworks_unchanged) + " unchanged; items: " +
+         std::to_string(r.items_added) + " added, " + std::to_string(r.items_changed) +
+         " changed, " + std::to_string(r.items_removed) + " removed; associations: " +
+         std::to_string(r.associations_added) + " added, " +
+         std::to_string(r.associations_changed) + " changed, " +
+         std::to_string(r.associations_removed) + " removed";
+}
+
 namespace {
 
 // The size of a file that an import may read; refuses one over kMaxImportFileBytes.
@@ -123,6 +134,11 @@ Result<SaveReport> ImportDocs(Store& store, std::vector<FrameworkDoc> docs,
   return store.SaveFrameworks(docs, options.who, options.progress, options.progress_context);
 }
 
+namespace {
+Result<SaveReport> ImportFileSet(Store& store, FrameworkFileSet& files,
+                                 const ImportOptions& options);
+}  // namespace
+
 Result<SaveReport> ImportFiles(Store& store, const std::vector<std::string>& paths,
                                const ImportOptions& options) {
   // Each file's content goes once it is read; frameworks spread over several files (SOC 2020,
@@ -145,6 +161,22 @@ Result<SaveReport> ImportFiles(Store& store, const std::vector<std::string>& pat
     if (!content.ok()) return content.status();
     if (Status s = files.Add(*content, path); !s.ok()) return s;
   }
+  return ImportFileSet(store, files, options);
+}
+
+Result<SaveReport> ImportContents(Store& store, const std::vector<NamedContent>& contents,
+                                  const ImportOptions& options) {
+  FrameworkFileSet files(options.format, options.problems);
+  for (const NamedContent& c : contents) {
+    if (Status s = files.Add(c.content, c.source); !s.ok()) return s;
+  }
+  return ImportFileSet(store, files, options);
+}
+
+namespace {
+
+Result<SaveReport> ImportFileSet(Store& store, FrameworkFileSet& files,
+                                 const ImportOptions& options) {
   // A NOS catalogue's SOC codes are checked against the stored SOC 2020, if there is one.
   std::optional<FrameworkDoc> stored_soc2020;
   if (files.WantsSoc2020()) {
@@ -166,6 +198,8 @@ Result<SaveReport> ImportFiles(Store& store, const std::vector<std::string>& pat
   }
   return ImportDocs(store, std::move(docs), formats, sources, options);
 }
+
+}  // namespace
 
 Result<std::string> ExportFramework(Store& store, std::string_view name, FileFormat format) {
   if (!IsWritableFormat(format)) {

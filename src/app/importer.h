@@ -27,6 +27,15 @@ struct ImportOptions {
 Result<SaveReport> ImportFiles(Store& store, const std::vector<std::string>& paths,
                                const ImportOptions& options);
 
+// A file's content with a name for messages (an upload's file name, say).
+struct NamedContent {
+  std::string source;
+  std::string content;
+};
+// As ImportFiles, for contents already in memory (uploads through the site and API).
+Result<SaveReport> ImportContents(Store& store, const std::vector<NamedContent>& files,
+                                  const ImportOptions& options);
+
 // Imports frameworks already read, all or nothing. formats[i] and sources[i] (a file name for
 // messages) belong to docs[i].
 Result<SaveReport> ImportDocs(Store& store, std::vector<FrameworkDoc> docs,
@@ -36,6 +45,9 @@ Result<SaveReport> ImportDocs(Store& store, std::vector<FrameworkDoc> docs,
 
 // Writes the framework `name` (UUID, CODE or CODE@EDITION) in `format`.
 Result<std::string> ExportFramework(Store& store, std::string_view name, FileFormat format);
+
+// "frameworks: 1 created, 0 updated, 0 unchanged; items: ...", one line.
+std::string SaveReportSummary(const SaveReport& r);
 
 // Reads a whole file into memory; refuses files over kMaxImportFileBytes.
 Result<std::string> ReadWholeFile(const std::string& path);

@@ -79,11 +79,6 @@ class ProgressBar {
   std::chrono::steady_clock::time_point last_{};
 };
 
-int Fail(const Status& s) {
-  std::cerr << "opennos: " << s.message() << "\n";
-  return 1;
-}
-
 int Cancelled() {
   std::cerr << "opennos: cancelled; nothing was written\n";
   return 130;

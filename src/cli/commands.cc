@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "app/accounts.h"
 #include "app/demo.h"
 #include "app/importer.h"
 #include "app/search_service.h"
@@ -17,7 +18,6 @@
 #include "storage/transfer.h"
 
 namespace opennos::cli {
-namespace {
 
 int Fail(const Status& s) {
   std::cerr << "opennos: " << s.message() << "\n";
@@ -33,13 +33,9 @@ Result<std::unique_ptr<Store>> OpenStore(const Globals& g) {
   return store;
 }
 
-void PrintReport(const SaveReport& r) {
-  std::cout << "frameworks: " << r.frameworks_created << " created, " << r.frameworks_updated
-            << " updated, " << r.frameworks_unchanged << " unchanged; items: " << r.items_added
-            << " added, " << r.items_changed << " changed, " << r.items_removed
-            << " removed; associations: " << r.associations_added << " added, "
-            << r.associations_changed << " changed, " << r.associations_removed << " removed\n";
-}
+namespace {
+
+void PrintReport(const SaveReport& r) { std::cout << SaveReportSummary(r) << "\n"; }
 
 void PrintProgress(std::int64_t items, void*) {
   std::cerr << "opennos: " << items << " items written\n" << std::flush;
@@ -144,26 +140,48 @@ int Demo(const Globals& g) {
   auto report = LoadDemo(**store);
   if (!report.ok()) return Fail(report.status());
   PrintReport(*report);
+  if (report->revisions > 0) {
+    if (Status s = Audit((*store)->Accounts(), {"", "demo", "local"}, DemoOrganisationId(),
+                         "framework.import", "the demo suites", SaveReportSummary(*report),
+                         NowSeconds());
+        !s.ok()) {
+      return Fail(s);
+    }
+  }
   std::cout << UpdateIndexAfterWrite(**store, g.data_dir) << "\n";
   return 0;
 }
 
 int Import(const Globals& g, const std::vector<std::string>& files, const std::string& format,
            const std::string& author, const std::string& reason, bool progress, bool index,
-           const std::string& report_file) {
+           const std::string& report_file, const std::string& organisation) {
   auto parsed = ParseFileFormat(format);
   if (!parsed.ok()) return Fail(parsed.status());
   auto store = OpenStore(g);
   if (!store.ok()) return Fail(store.status());
+  AccountStore& accounts = (*store)->Accounts();
+  // New frameworks belong to --org, or to the default organisation; with no organisation at
+  // all, to nobody until the first one is added.
+  auto owner = organisation.empty() ? DefaultOrganisation(accounts)
+                                    : ResolveOrganisation(accounts, organisation);
+  if (!owner.ok() && (!organisation.empty() || owner.status().code() != Status::Code::kNotFound)) {
+    return Fail(owner.status());
+  }
   ImportOptions options;
   options.format = *parsed;
-  options.who = {author, reason.empty() ? "import" : reason};
+  options.who = {author, reason.empty() ? "import" : reason, owner.ok() ? owner->id : ""};
   if (progress) options.progress = PrintProgress;
   ImportProblems problems;
   options.problems = &problems;
   auto report = ImportFiles(**store, files, options);
   if (!report.ok()) return Fail(report.status());
   PrintReport(*report);
+  if (Status s = Audit(accounts, CommandLineActor(author), owner.ok() ? owner->id : "",
+                       "framework.import", std::to_string(files.size()) + " file(s)",
+                       SaveReportSummary(*report), NowSeconds());
+      !s.ok()) {
+    return Fail(s);
+  }
   if (index) {
     std::cout << UpdateIndexAfterWrite(**store, g.data_dir) << "\n";
   } else {

@@ -2,8 +2,11 @@
 // The CLI's commands. Each returns the process exit code: 0 done, 1 failed (a line on stderr
 // says what and where), 2 wrong usage.
 
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "storage/store.h"
 
 namespace opennos::cli {
 
@@ -18,12 +21,16 @@ struct Globals {
 // Applies pending schema migrations (PostgreSQL needs this after an upgrade; SQLite does it
 // whenever it opens).
 int Migrate(const Globals& g);
+// Prints "opennos: MESSAGE" on stderr; returns 1.
+int Fail(const Status& s);
+// Opens the data directory's store; NotFound (saying to run init) when there is none.
+Result<std::unique_ptr<Store>> OpenStore(const Globals& g);
 
 int Init(const Globals& g);
 int Demo(const Globals& g);
 int Import(const Globals& g, const std::vector<std::string>& files, const std::string& format,
            const std::string& author, const std::string& reason, bool progress, bool index,
-           const std::string& report_file = "");
+           const std::string& report_file = "", const std::string& organisation = "");
 int Export(const Globals& g, const std::string& name, const std::string& format,
            const std::string& output);
 int List(const Globals& g, bool json);
@@ -36,6 +43,19 @@ int Restore(const Globals& g, const std::string& file, bool replace);
 // Copies one store into another: each named "sqlite:PATH" (a data directory or its database
 // file) or by a postgresql:// URL.
 int Copy(const Globals& g, const std::string& from, const std::string& to, bool replace);
+// Accounts (cli/accounts.cc). `author` names who runs the command, for the audit log.
+int OrgAdd(const Globals& g, const std::string& name, const std::string& kind,
+           const std::string& author);
+int OrgList(const Globals& g);
+// `password_stdin`: read the password from the first line of standard input.
+int UserAdd(const Globals& g, const std::string& email, const std::string& organisation,
+            const std::string& role, bool password_stdin, const std::string& author);
+int UserRole(const Globals& g, const std::string& email, const std::string& role,
+             const std::string& organisation, const std::string& author);
+int UserPassword(const Globals& g, const std::string& email, const std::string& author);
+// Prints a new API token for the user, once.
+int UserToken(const Globals& g, const std::string& email, const std::string& name,
+              const std::string& author);
 
 struct SearchOptions {
   std::string query;
@@ -79,6 +99,8 @@ struct ServeOptions {
   int threads = 0;     // 0: one per core
   bool quiet = false;  // log warnings and errors only, not every request
   bool migrate = false;  // apply pending migrations first instead of refusing to start
+  bool behind_proxy = false;    // trust X-Forwarded-For and X-Forwarded-Proto (web/options.h)
+  bool secure_cookies = false;  // mark every cookie Secure (the site is reached over HTTPS)
 };
 // Serves the site and API until SIGINT or SIGTERM.
 int Serve(const Globals& g, const ServeOptions& options);

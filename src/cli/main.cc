@@ -71,6 +71,10 @@ int main(int argc, char** argv) {
   import->add_option("--report", report_file,
                      "write the whole problems report (what could not be read as given) to "
                      "this file; stderr shows a summary and the first lines");
+  std::string import_org;
+  import->add_option("--org", import_org,
+                     "the organisation (name or id) that owns the frameworks this import "
+                     "creates (default: the first organisation added)");
   bool no_index = false;
   import->add_flag("--no-index", no_index,
                    "leave the search index for later (a running server, the next search or "
@@ -201,6 +205,52 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     cmd->add_option("--why", decide_reason, "why (recorded in each revision)");
   }
+  std::string org_name, org_kind, email, role;
+  auto* org = app.add_subcommand("org", "Organisations: standards bodies, employers, ...");
+  org->require_subcommand(1);
+  auto* org_add = org->add_subcommand("add", "Add an organisation");
+  org_add->add_option("NAME", org_name, "the organisation's name")->required();
+  org_add->add_option("--kind", org_kind,
+                      "standards-body, employer, awarding-body or training-provider")
+      ->required();
+  org_add->add_option("--as", author, "who runs this (recorded in the audit log)")
+      ->capture_default_str();
+  auto* org_list = org->add_subcommand("list", "List the organisations");
+
+  auto* user = app.add_subcommand("user", "Users: accounts, roles, passwords and API tokens");
+  user->require_subcommand(1);
+  bool password_stdin = false;
+  auto* user_add = user->add_subcommand(
+      "add", "Add a user with a role in an organisation (or add an existing user to another)");
+  user_add->add_option("EMAIL", email, "the user's email address (their sign-in name)")
+      ->required();
+  user_add->add_option("--org", org_name, "the organisation (name or id)")->required();
+  user_add->add_option("--role", role, "admin, editor, reviewer or viewer")->required();
+  user_add->add_flag("--password-stdin", password_stdin,
+                     "read the user's password from the first line of standard input "
+                     "(without it, the user cannot sign in until one is set)");
+  user_add->add_option("--as", author, "who runs this (recorded in the audit log)")
+      ->capture_default_str();
+  auto* user_role = user->add_subcommand("role", "Change a user's role");
+  user_role->add_option("EMAIL", email, "the user's email address")->required();
+  user_role->add_option("ROLE", role, "admin, editor, reviewer or viewer")->required();
+  user_role->add_option("--org", org_name,
+                        "the organisation (needed when the user belongs to several)");
+  user_role->add_option("--as", author, "who runs this (recorded in the audit log)")
+      ->capture_default_str();
+  auto* user_password = user->add_subcommand(
+      "password", "Set a user's password from the first line of standard input");
+  user_password->add_option("EMAIL", email, "the user's email address")->required();
+  user_password->add_option("--as", author, "who runs this (recorded in the audit log)")
+      ->capture_default_str();
+  std::string token_name = "command line";
+  auto* user_token = user->add_subcommand(
+      "token", "Print a new API token for the user (shown once; programs send it as "
+               "\"Authorization: Bearer TOKEN\")");
+  user_token->add_option("EMAIL", email, "the user's email address")->required();
+  user_token->add_option("--name", token_name, "what the token is for")->capture_default_str();
+  user_token->add_option("--as", author, "who runs this (recorded in the audit log)")
+      ->capture_default_str();
 
   opennos::cli::ServeOptions serve_options;
   auto* serve = app.add_subcommand("serve", "Serve the web site and JSON API over HTTP");
@@ -213,6 +263,12 @@ int main(int argc, char** argv) {
   serve->add_flag("--migrate", serve_options.migrate,
                   "apply pending schema migrations first (PostgreSQL refuses to serve an older "
                   "schema otherwise)");
+  serve->add_flag("--behind-proxy", serve_options.behind_proxy,
+                  "a proxy in front terminates TLS: take the client's address from "
+                  "X-Forwarded-For and mark cookies Secure when X-Forwarded-Proto is https "
+                  "(only when every request passes through that proxy)");
+  serve->add_flag("--secure-cookies", serve_options.secure_cookies,
+                  "mark every cookie Secure (users reach the site over HTTPS)");
 
   try {
     app.parse(argc, argv);
@@ -225,7 +281,13 @@ int main(int argc, char** argv) {
     if (*demo) return opennos::cli::Demo(g);
     if (*migrate) return opennos::cli::Migrate(g);
     if (*import) return opennos::cli::Import(g, files, format, author, reason, progress, !no_index,
-                                               report_file);
+                                               report_file, import_org);
+    if (*org_add) return opennos::cli::OrgAdd(g, org_name, org_kind, author);
+    if (*org_list) return opennos::cli::OrgList(g);
+    if (*user_add) return opennos::cli::UserAdd(g, email, org_name, role, password_stdin, author);
+    if (*user_role) return opennos::cli::UserRole(g, email, role, org_name, author);
+    if (*user_password) return opennos::cli::UserPassword(g, email, author);
+    if (*user_token) return opennos::cli::UserToken(g, email, token_name, author);
     if (*exp) return opennos::cli::Export(g, name, export_format, output);
     if (*list) return opennos::cli::List(g, json);
     if (*show) return opennos::cli::Show(g, key);

@@ -123,12 +123,25 @@ int Serve(const Globals& g, const ServeOptions& options) {
       }
     }
   });
-  web::Site site(open_store,
-                 [index_dir] { return search::OpenReadOnlyIndex(index_dir); });
+  web::SiteOptions site_options;
+  site_options.behind_proxy = options.behind_proxy;
+  site_options.secure_cookies = options.secure_cookies;
+  web::Site site(open_store, [index_dir] { return search::OpenReadOnlyIndex(index_dir); },
+                 site_options);
   web::ServerOptions server;
   server.host = options.host;
   server.port = options.port;
   server.threads = options.threads;
+  // Framework files uploaded to an organisation's import may be large; other bodies may not.
+  server.body_limit = [default_limit = server.max_body_bytes](std::string_view method,
+                                                              std::string_view target) {
+    const std::string_view path = target.substr(0, target.find('?'));
+    const bool import = method == "POST" && path.size() > 7 &&
+                        path.substr(path.size() - 7) == "/import" &&
+                        (path.rfind("/admin/organisations/", 0) == 0 ||
+                         path.rfind("/api/v1/organisations/", 0) == 0);
+    return import ? web::kMaxUploadBytes : default_limit;
+  };
   spdlog::set_level(options.quiet ? spdlog::level::warn : spdlog::level::info);
   auto log = [](const web::AccessRecord& r) {
     if (r.status >= 500) {

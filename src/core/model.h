@@ -151,10 +151,16 @@ struct Revision {
   std::string after;   // JSON snapshot, empty when the entity was removed
 };
 
-// Who makes a change, and why.
+// Who makes a change, and why; and, with accounts, for which organisation.
 struct ChangeContext {
   std::string author;
   std::string reason;
+  // The organisation (an id) that owns the frameworks this change creates; empty: none.
+  std::string organisation{};
+  // When set, updating a framework that another organisation owns (or nobody owns) is refused
+  // (Forbidden) and nothing is written. Set for writes through the server; the command line,
+  // run by whoever runs the data directory, leaves it unset.
+  bool only_own_frameworks = false;
 };
 
 }  // namespace opennos

@@ -12,13 +12,15 @@ namespace opennos {
 
 class Status {
  public:
-  enum class Code { kOk, kInvalid, kNotFound, kConflict, kIo, kInternal };
+  enum class Code { kOk, kInvalid, kNotFound, kConflict, kForbidden, kIo, kInternal };
 
   Status() = default;
   static Status Ok() { return {}; }
   static Status Invalid(std::string m) { return {Code::kInvalid, std::move(m)}; }
   static Status NotFound(std::string m) { return {Code::kNotFound, std::move(m)}; }
   static Status Conflict(std::string m) { return {Code::kConflict, std::move(m)}; }
+  // Known, but not allowed to do this (another organisation's framework, say).
+  static Status Forbidden(std::string m) { return {Code::kForbidden, std::move(m)}; }
   static Status Io(std::string m) { return {Code::kIo, std::move(m)}; }
   static Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
 
@@ -36,6 +38,14 @@ class Status {
   Code code_ = Code::kOk;
   std::string message_;
 };
+
+// Returns the Status of `expr` from the enclosing function if it is not ok.
+#define RETURN_IF_ERROR(expr)            \
+  do {                                   \
+    if (Status _s = (expr); !_s.ok()) {  \
+      return _s;                         \
+    }                                    \
+  } while (0)
 
 template <typename T>
 class [[nodiscard]] Result {

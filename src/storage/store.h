@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/model.h"
+#include "storage/accounts.h"
 #include "core/status.h"
 
 namespace opennos {
@@ -80,11 +81,17 @@ class Store {
   // the store is updated: items and associations missing from the new version are removed,
   // changed ones replaced, each change recorded as a revision by `who`. A different framework
   // with the same code and edition is refused (Conflict), as is an item UUID that belongs to
-  // another framework. On any error nothing is written. Each doc must pass ValidateFramework.
+  // another framework. A framework it creates is owned by `who.organisation` (if given); with
+  // `who.only_own_frameworks`, updating a framework not owned by `who.organisation` is
+  // Forbidden. On any error nothing is written. Each doc must pass ValidateFramework.
   virtual Result<SaveReport> SaveFrameworks(const std::vector<FrameworkDoc>& docs,
                                             const ChangeContext& who,
                                             ProgressFn progress = nullptr,
                                             void* progress_context = nullptr) = 0;
+
+  // The accounts kept in the same database (organisations, users, sessions, tokens, audit).
+  // Lives as long as this Store.
+  virtual AccountStore& Accounts() = 0;
 
   // A number that grows with every committed change, for followers of the change log.
   virtual Result<std::int64_t> LastChange() = 0;

@@ -1,5 +1,7 @@
 #include "web/respond.h"
 
+#include <ctime>
+
 #include "web/render.h"
 #include "web/static_files.h"
 
@@ -18,6 +20,12 @@ Response HtmlPage(int status, std::string_view page, boost::json::object model,
   model["css"] = StylesheetPath();
   model["site_css"] = SiteStylesheetPath();
   model["script"] = ScriptPath();
+  // Who is signed in, for the header; a page for nobody in particular says "Sign in".
+  model["signed_in"] = ctx.user != nullptr;
+  if (ctx.user != nullptr) {
+    model["user_email"] = ctx.user->user.email;
+    model["csrf_token"] = ctx.user->csrf_token;  // empty for a bearer token: no sign-out form
+  }
   std::string content = Render(page, model);
   boost::json::object layout = model;
   layout["content"] = std::move(content);
@@ -37,6 +45,35 @@ Response NotFoundPage(const Context& ctx, const std::string& message,
   model["has_suggestions"] = !list.empty();
   model["suggestions"] = std::move(list);
   return HtmlPage(404, "not_found", std::move(model), ctx);
+}
+
+void AddFieldErrors(boost::json::object& model, const std::vector<FieldError>& errors) {
+  boost::json::array list;
+  for (const FieldError& e : errors) {
+    list.push_back(boost::json::object{{"field", e.field}, {"message", e.message}});
+    model[e.field + "_error"] = e.message;
+  }
+  model["has_errors"] = !list.empty();
+  model["errors"] = std::move(list);
+  if (!errors.empty() && model.contains("title") && model["title"].is_string()) {
+    model["title"] = "Error: " + std::string(model["title"].as_string());
+  }
+}
+
+std::string UtcTime(std::int64_t seconds) {
+  if (seconds <= 0) return "";
+  const std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+  return buf;
+}
+
+Response Redirect(const std::string& location) {
+  Response r{303, {{"Content-Type", "text/plain; charset=utf-8"}}, "See " + location + "\n"};
+  r.Set("Location", location);
+  return r;
 }
 
 Response JsonResponse(int status, const boost::json::value& body) {
@@ -73,6 +110,8 @@ int HttpStatusOf(const Status& s) {
       return 404;
     case Status::Code::kConflict:
       return 409;
+    case Status::Code::kForbidden:
+      return 403;
     case Status::Code::kIo:
     case Status::Code::kInternal:
       break;

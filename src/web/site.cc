@@ -3,7 +3,11 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "web/account_api.h"
+#include "web/account_pages.h"
+#include "web/admin_pages.h"
 #include "web/api.h"
+#include "web/auth.h"
 #include "web/case_api.h"
 #include "web/gzip.h"
 #include "web/http/etag.h"
@@ -14,53 +18,77 @@
 namespace opennos::web {
 namespace {
 
-using RouteFn = Response (*)(const Context&);
-
-struct RouteEntry {
-  std::string_view pattern;  // segments; "{x}" captures one; "{x}.{ext}" captures two
-  RouteFn handler;
-};
-
-// The route table: every page and API call the site answers (GET and HEAD).
+// The route table: every page and API call the site answers. To add a write, add a line with
+// its method; the site makes sure only signed-in users (with a valid CSRF token for cookie
+// sessions) or bearer tokens reach the handler, which checks the role (web/auth.h).
 constexpr RouteEntry kRoutes[] = {
-    {"/", pages::Home},
-    {"/about", pages::About},
-    {"/search", pages::Search},
-    {"/api/v1/search", api::Search},
-    {"/suites", pages::Suites},
-    {"/suites/{name}", pages::Suite},
-    {"/suites/{name}/editions", pages::Editions},
-    {"/suites/{name}/download.{json|csv}", pages::SuiteDownload},
-    {"/nos/{urn}", pages::Unit},
-    {"/nos/{urn}/download.{json|csv}", pages::UnitDownload},
-    {"/items/{uuid}", pages::ItemPage},
-    {"/api/v1/openapi.json", api::OpenApi},
-    {"/api/v1/frameworks", api::Frameworks},
-    {"/api/v1/frameworks/{name}", api::Framework},
-    {"/api/v1/frameworks/{name}/tree", api::Tree},
-    {"/api/v1/frameworks/{name}/associations", api::FrameworkAssociations},
-    {"/api/v1/frameworks/{name}/editions", api::Editions},
-    {"/api/v1/items/{uuid}", api::Item},
-    {"/api/v1/items/{uuid}/associations", api::ItemAssociations},
-    {"/api/v1/units/{urn}", api::Unit},
+    {"GET", "/", pages::Home},
+    {"GET", "/sign-in", account::SignInPage, Access::kPersonal},
+    {"POST", "/sign-in", account::SignIn, Access::kSignInForm},
+    {"POST", "/sign-out", account::SignOut, Access::kMember},
+    {"GET", "/account", account::AccountPage, Access::kPersonal},
+    {"POST", "/account/tokens", admin::CreateToken},
+    {"POST", "/account/tokens/{id}/revoke", admin::RevokeToken},
+    {"GET", "/account/password", admin::PasswordPage, Access::kPersonal},
+    {"POST", "/account/password", admin::ChangePassword},
+    {"GET", "/admin/organisations/{org}", admin::Organisation, Access::kPersonal},
+    {"POST", "/admin/organisations/{org}/members", admin::AddMember},
+    {"POST", "/admin/organisations/{org}/members/{user}/role", admin::SetMemberRole},
+    {"POST", "/admin/organisations/{org}/members/{user}/remove", admin::RemoveMember},
+    {"GET", "/admin/organisations/{org}/audit", admin::AuditLog, Access::kPersonal},
+    {"GET", "/admin/organisations/{org}/import", admin::ImportPage, Access::kPersonal},
+    {"POST", "/admin/organisations/{org}/import", admin::Import},
+    {"GET", "/admin/organisations/{org}/export", admin::ExportPage, Access::kPersonal},
+    {"GET", "/admin/organisations/{org}/export/{framework}", admin::Export, Access::kPersonal},
+    {"GET", "/about", pages::About},
+    {"GET", "/search", pages::Search},
+    {"GET", "/api/v1/search", api::Search},
+    {"GET", "/suites", pages::Suites},
+    {"GET", "/suites/{name}", pages::Suite},
+    {"GET", "/suites/{name}/editions", pages::Editions},
+    {"GET", "/suites/{name}/download.{json|csv}", pages::SuiteDownload},
+    {"GET", "/nos/{urn}", pages::Unit},
+    {"GET", "/nos/{urn}/download.{json|csv}", pages::UnitDownload},
+    {"GET", "/items/{uuid}", pages::ItemPage},
+    {"GET", "/api/v1/openapi.json", api::OpenApi},
+    {"GET", "/api/v1/frameworks", api::Frameworks},
+    {"GET", "/api/v1/frameworks/{name}", api::Framework},
+    {"GET", "/api/v1/frameworks/{name}/tree", api::Tree},
+    {"GET", "/api/v1/frameworks/{name}/associations", api::FrameworkAssociations},
+    {"GET", "/api/v1/frameworks/{name}/editions", api::Editions},
+    {"GET", "/api/v1/items/{uuid}", api::Item},
+    {"GET", "/api/v1/items/{uuid}/associations", api::ItemAssociations},
+    {"GET", "/api/v1/units/{urn}", api::Unit},
+    {"GET", "/api/v1/me", account_api::Me, Access::kPersonal},
+    {"GET", "/api/v1/tokens", account_api::Tokens, Access::kPersonal},
+    {"POST", "/api/v1/tokens", account_api::CreateToken},
+    {"DELETE", "/api/v1/tokens/{id}", account_api::DeleteToken},
+    {"GET", "/api/v1/organisations/{org}/members", account_api::Members, Access::kPersonal},
+    {"PUT", "/api/v1/organisations/{org}/members/{email}", account_api::PutMember},
+    {"DELETE", "/api/v1/organisations/{org}/members/{email}", account_api::DeleteMember},
+    {"GET", "/api/v1/organisations/{org}/audit", account_api::Audit, Access::kPersonal},
+    {"POST", "/api/v1/organisations/{org}/import", account_api::Import},
+    {"GET", "/api/v1/organisations/{org}/export/{framework}", account_api::Export,
+     Access::kPersonal},
     // The CASE service; {version} is v1p1 or v1p0 (case_api.h). The last two answer any other
     // address under it with the CASE status payload.
-    {"/ims/case/{version}/CFDocuments", case_api::Documents},
-    {"/ims/case/{version}/CFDocuments/{id}", case_api::Document},
-    {"/ims/case/{version}/CFPackages/{id}", case_api::Package},
-    {"/ims/case/{version}/CFItems/{id}", case_api::Item},
-    {"/ims/case/{version}/CFItemAssociations/{id}", case_api::ItemAssociations},
-    {"/ims/case/{version}/CFAssociations/{id}", case_api::Association},
-    {"/ims/case/{version}/CFAssociationGroupings/{id}", case_api::AssociationGrouping},
-    {"/ims/case/{version}/CFConcepts/{id}", case_api::Concept},
-    {"/ims/case/{version}/CFItemTypes/{id}", case_api::ItemType},
-    {"/ims/case/{version}/CFLicenses/{id}", case_api::License},
-    {"/ims/case/{version}/CFSubjects/{id}", case_api::Subject},
-    {"/ims/case/{version}/CFRubrics/{id}", case_api::Rubric},
-    {"/ims/case/{version}/discovery/{file}", case_api::Discovery},
-    {"/ims/case/{version}/{what}", case_api::Unknown},
-    {"/ims/case/{version}/{what}/{id}", case_api::Unknown},
+    {"GET", "/ims/case/{version}/CFDocuments", case_api::Documents},
+    {"GET", "/ims/case/{version}/CFDocuments/{id}", case_api::Document},
+    {"GET", "/ims/case/{version}/CFPackages/{id}", case_api::Package},
+    {"GET", "/ims/case/{version}/CFItems/{id}", case_api::Item},
+    {"GET", "/ims/case/{version}/CFItemAssociations/{id}", case_api::ItemAssociations},
+    {"GET", "/ims/case/{version}/CFAssociations/{id}", case_api::Association},
+    {"GET", "/ims/case/{version}/CFAssociationGroupings/{id}", case_api::AssociationGrouping},
+    {"GET", "/ims/case/{version}/CFConcepts/{id}", case_api::Concept},
+    {"GET", "/ims/case/{version}/CFItemTypes/{id}", case_api::ItemType},
+    {"GET", "/ims/case/{version}/CFLicenses/{id}", case_api::License},
+    {"GET", "/ims/case/{version}/CFSubjects/{id}", case_api::Subject},
+    {"GET", "/ims/case/{version}/CFRubrics/{id}", case_api::Rubric},
+    {"GET", "/ims/case/{version}/discovery/{file}", case_api::Discovery},
+    {"GET", "/ims/case/{version}/{what}", case_api::Unknown},
+    {"GET", "/ims/case/{version}/{what}/{id}", case_api::Unknown},
 };
+
 
 // Matches one path segment against a pattern segment, appending captures. A pattern segment
 // is a literal, "{x}" (captures the segment), or either of those followed by ".{a|b}" (an
@@ -143,8 +171,13 @@ namespace {
 std::atomic<std::uint64_t> next_site_id{1};
 }  // namespace
 
-Site::Site(StoreFactory open_store, IndexFactory open_index)
-    : id_(next_site_id++), open_store_(std::move(open_store)), open_index_(std::move(open_index)) {}
+std::span<const RouteEntry> Site::Routes() { return kRoutes; }
+
+Site::Site(StoreFactory open_store, IndexFactory open_index, SiteOptions options)
+    : id_(next_site_id++),
+      open_store_(std::move(open_store)),
+      open_index_(std::move(open_index)),
+      options_(std::move(options)) {}
 
 search::Index* Site::ThreadIndex() {
   if (!open_index_) return nullptr;
@@ -188,62 +221,206 @@ void Site::RefreshGeneration() {
   }
 }
 
+namespace {
+
+bool IsWrite(std::string_view method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
+// The routes whose pattern matches the path (any method), and the one for this method.
+struct RouteMatch {
+  const RouteEntry* route = nullptr;
+  std::vector<std::string> params;
+  std::string allow;  // the methods the path answers, for a 405
+};
+
+RouteMatch FindRoute(std::string_view method, std::string_view path) {
+  RouteMatch m;
+  std::vector<std::string> params;
+  const std::string_view wanted = method == "HEAD" ? "GET" : method;
+  for (const RouteEntry& route : kRoutes) {
+    if (!Match(route.pattern, path, params)) continue;
+    const std::string name = route.method == "GET" ? "GET, HEAD" : std::string(route.method);
+    if (m.allow.find(name) == std::string::npos) m.allow += (m.allow.empty() ? "" : ", ") + name;
+    if (m.route == nullptr && route.method == wanted) {
+      m.route = &route;
+      m.params = params;
+    }
+  }
+  return m;
+}
+
+// 405, naming the methods the path answers (GET and HEAD where it answers none).
+Response NotAllowed(const Request& request, const RouteMatch& match) {
+  const std::string allow = match.allow.empty() ? "GET, HEAD" : match.allow;
+  Response r = Error(request, 405, "Method not allowed: this address answers " + allow + ".");
+  r.Set("Allow", allow);
+  return r;
+}
+
+// Writes and reads by someone signed in are the user's own: never shared or stored.
+void MarkPrivate(Response& r) { r.Set("Cache-Control", "private, no-store"); }
+
+}  // namespace
+
 Response Site::Handle(const Request& request) {
-  Response response;
-  if (request.method != "GET" && request.method != "HEAD") {
-    response = Error(request, 405, "Method not allowed: this address answers GET and HEAD.");
-    response.Set("Allow", "GET, HEAD");
-  } else if (!request.body.empty() || !request.Header("transfer-encoding").empty() ||
-             (!request.Header("content-length").empty() &&
-              request.Header("content-length") != "0")) {
-    response = Error(request, 400, "A GET request must not have a body.");
-  } else if (IsStaticPath(request.path)) {
-    response = StaticFile(request, request.path);
-  } else if (IsSearch(request.path)) {
+  Response response = Dispatch(request);
+  SecurityHeaders(response);
+  return response;
+}
+
+Response Site::Dispatch(const Request& request) {
+  const bool read = request.method == "GET" || request.method == "HEAD";
+  if (!read && !IsWrite(request.method)) return NotAllowed(request, {});
+  if (read && (!request.body.empty() || !request.Header("transfer-encoding").empty() ||
+               (!request.Header("content-length").empty() &&
+                request.Header("content-length") != "0"))) {
+    return Error(request, 400, "A GET request must not have a body.");
+  }
+  if (IsStaticPath(request.path)) {
+    return read ? StaticFile(request, request.path) : NotAllowed(request, {});
+  }
+  // The CASE service is public and ignores credentials (docs/case-service.md).
+  const bool is_case = request.path.rfind("/ims/case/", 0) == 0;
+  const bool credentials = !is_case && (!BearerToken(request).empty() ||
+                                        !CookieValue(request, kSessionCookie).empty());
+  // A read without credentials may be answered from the cache, before any routing.
+  if (read && !credentials) return Shared(request);
+  RouteMatch match = FindRoute(request.method, request.path);
+  if (match.route == nullptr && (!read || !match.allow.empty())) return NotAllowed(request, match);
+  return Personal(request, match.route, std::move(match.params));
+}
+
+Response Site::Shared(const Request& request) {
+  if (IsSearch(request.path)) {
     // Search follows the index, which trails the store by a moment: never cached.
     Cached fresh;
     fresh.response = Route(request, ThreadStore());
     fresh.response.Set("Cache-Control", "no-cache");
-    response = Finish(request, fresh);
-  } else {
-    RefreshGeneration();
-    // CASE answers carry absolute URIs built from the Host header: cache them per host.
-    const std::string key = request.path.rfind("/ims/case/", 0) == 0
-                                ? request.Header("host") + "\n" + request.target
-                                : request.target;
-    std::shared_ptr<const Cached> cached;
-    {
-      std::lock_guard lock(cache_mutex_);
-      auto it = cache_.find(key);
-      if (it != cache_.end()) cached = it->second;
-    }
-    if (!cached) {
-      auto fresh = std::make_shared<Cached>();
-      fresh->response = Route(request, ThreadStore());
-      Response& r = fresh->response;
-      if (r.Get("Cache-Control").empty()) r.Set("Cache-Control", "no-cache");
-      if (r.status == 200) r.Set("ETag", StrongEtag(r.body));
-      const std::string type = r.Get("Content-Type");
-      if (r.body.size() > 512 && (type.rfind("text/", 0) == 0 || type == "application/json")) {
-        fresh->gzipped = Gzip(r.body);
-        r.Set("Vary", "Accept-Encoding");
-      }
-      cached = fresh;
-      if (r.status == 200 || r.status == 404) {
-        std::lock_guard lock(cache_mutex_);
-        const std::size_t size = r.body.size() + fresh->gzipped.size() + key.size();
-        if (cache_bytes_ + size > kMaxCacheBytes) {
-          cache_.clear();
-          cache_bytes_ = 0;
-        }
-        cache_bytes_ += size;
-        cache_[key] = cached;
-      }
-    }
-    response = Finish(request, *cached);
+    return Finish(request, fresh);
   }
-  SecurityHeaders(response);
-  return response;
+  RefreshGeneration();
+  // CASE answers carry absolute URIs built from the Host header: cache them per host.
+  const std::string key = request.path.rfind("/ims/case/", 0) == 0
+                              ? request.Header("host") + "\n" + request.target
+                              : request.target;
+  std::shared_ptr<const Cached> cached;
+  {
+    std::lock_guard lock(cache_mutex_);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) cached = it->second;
+  }
+  if (!cached) {
+    auto fresh = std::make_shared<Cached>();
+    fresh->response = Route(request, ThreadStore());
+    Response& r = fresh->response;
+    if (r.Get("Cache-Control").empty()) r.Set("Cache-Control", "no-cache");
+    if (r.status == 200) r.Set("ETag", StrongEtag(r.body));
+    const std::string type = r.Get("Content-Type");
+    if (r.body.size() > 512 && (type.rfind("text/", 0) == 0 || type == "application/json")) {
+      fresh->gzipped = Gzip(r.body);
+      r.Set("Vary", "Accept-Encoding");
+    }
+    cached = fresh;
+    // Never keep what was meant for one client.
+    const bool shareable = r.Get("Set-Cookie").empty() &&
+                           r.Get("Cache-Control").find("private") == std::string::npos &&
+                           r.Get("Cache-Control").find("no-store") == std::string::npos;
+    if ((r.status == 200 || r.status == 404) && shareable) {
+      std::lock_guard lock(cache_mutex_);
+      const std::size_t size = r.body.size() + fresh->gzipped.size() + key.size();
+      if (cache_bytes_ + size > kMaxCacheBytes) {
+        cache_.clear();
+        cache_bytes_ = 0;
+      }
+      cache_bytes_ += size;
+      cache_[key] = cached;
+    }
+  }
+  return Finish(request, *cached);
+}
+
+Response Site::Personal(const Request& request, const RouteEntry* route,
+                        std::vector<std::string> params) {
+  Store& store = ThreadStore();
+  Context ctx{request, store, std::move(params),
+              IsSearch(request.path) ? ThreadIndex() : nullptr};
+  ctx.options = &options_;
+  ctx.now = options_.clock ? options_.clock() : NowSeconds();
+  ctx.address = ClientAddress(request, options_);
+  // Who is asking: a bearer token first, else a session cookie.
+  std::optional<Principal> user;
+  bool stale_cookie = false;
+  const std::string bearer = BearerToken(request);
+  const std::string cookie = CookieValue(request, kSessionCookie);
+  if (request.path.rfind("/ims/case/", 0) != 0) {
+    if (!bearer.empty()) {
+      auto found = PrincipalFromToken(store.Accounts(), bearer, ctx.now);
+      if (!found.ok()) throw std::runtime_error(found.status().message());
+      if (!*found) {
+        Response r = Unauthorised(ctx);
+        r.Set("WWW-Authenticate", "Bearer realm=\"opennos\", error=\"invalid_token\"");
+        if (IsApi(request.path)) {
+          r = JsonError(401, "The API token is not valid (revoked, or never issued).");
+          r.Set("WWW-Authenticate", "Bearer realm=\"opennos\", error=\"invalid_token\"");
+        }
+        MarkPrivate(r);
+        return r;
+      }
+      user = std::move(**found);
+    } else if (!cookie.empty()) {
+      auto found = PrincipalFromSession(store.Accounts(), cookie, ctx.now, options_.auth);
+      if (!found.ok()) throw std::runtime_error(found.status().message());
+      if (*found) {
+        user = std::move(**found);
+      } else {
+        stale_cookie = true;
+      }
+    }
+  }
+  if (user) ctx.user = &*user;
+  Form form;
+  if (IsWrite(request.method) && HasFormBody(request)) {
+    auto parsed = ParseForm(request);
+    if (!parsed.ok()) {
+      Response r = Error(request, 400, parsed.status().message());
+      MarkPrivate(r);
+      return r;
+    }
+    form = std::move(*parsed);
+    ctx.form = &form;
+  }
+  Response r = RunPersonal(ctx, route);
+  MarkPrivate(r);
+  if (stale_cookie && r.Get("Set-Cookie").empty()) {
+    r.Set("Set-Cookie", CookieHeader(kSessionCookie, "", 0, "Lax",
+                                     WantsSecureCookies(request, options_)));
+  }
+  return r;
+}
+
+Response Site::RunPersonal(const Context& ctx, const RouteEntry* route) {
+  const Request& request = ctx.request;
+  if (route == nullptr) {  // a GET with credentials to an address that has no page
+    if (IsApi(request.path)) return JsonError(404, "No such API resource: " + request.path);
+    return NotFoundPage(ctx, "There is no page at this address.");
+  }
+  if (IsWrite(request.method) && route->access != Access::kSignInForm) {
+    if (ctx.user == nullptr) return Unauthorised(ctx);
+    if (ctx.user->via == Principal::Via::kSession) {
+      const std::string origin = request.Header("origin");
+      const std::string scheme = WantsSecureCookies(request, options_) ? "https://" : "http://";
+      if (!origin.empty() && origin != scheme + request.Header("host") &&
+          origin != "https://" + request.Header("host")) {
+        return Forbidden(ctx, "This request came from another site, so it was refused.");
+      }
+      if (!CsrfTokenValid(ctx)) {
+        return Forbidden(ctx, "The form had expired or did not come from this site. Go back, "
+                              "reload the page and try again.");
+      }
+    }
+  }
+  return route->handler(ctx);
 }
 
 Response Site::Finish(const Request& request, const Cached& cached) const {
@@ -268,9 +445,17 @@ Response Site::Finish(const Request& request, const Cached& cached) const {
 }
 
 Response Site::Route(const Request& request, Store& store) {
+  RouteMatch match = FindRoute(request.method, request.path);
+  if (match.route == nullptr && !match.allow.empty()) return NotAllowed(request, match);
+  // A page that depends on who asks is answered privately even to nobody: never cached.
+  if (match.route != nullptr && match.route->access == Access::kPersonal) {
+    return Personal(request, match.route, std::move(match.params));
+  }
   Context ctx{request, store, {}, IsSearch(request.path) ? ThreadIndex() : nullptr};
-  for (const RouteEntry& route : kRoutes) {
-    if (Match(route.pattern, request.path, ctx.params)) return route.handler(ctx);
+  ctx.options = &options_;
+  if (match.route != nullptr) {
+    ctx.params = std::move(match.params);
+    return match.route->handler(ctx);
   }
   if (IsApi(request.path)) return JsonError(404, "No such API resource: " + request.path);
   return NotFoundPage(ctx, "There is no page at this address.");

@@ -1,6 +1,7 @@
 // End-to-end test of the OpenNOS web site in a real browser (Debian's chromium driven by
 // playwright-core): every kind of page, navigation by clicking, the language switch, pages
-// without JavaScript, downloads, and an axe-core accessibility audit of every page.
+// without JavaScript, downloads, signing in and out with the account and admin pages, and an
+// axe-core accessibility audit of every page.
 //
 // Runs as `node tests/e2e/site.test.mjs` (CTest: e2e_site). It makes its own data folder and
 // server, and removes both at the end. Exits 77 (CTest: skipped) when the browser or the
@@ -86,11 +87,20 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 }
 
 function runCli(...args) {
-  const r = spawnSync(BINARY, ['--data', tmpDir, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return runCliWithInput('', ...args);
+}
+
+function runCliWithInput(input, ...args) {
+  const r = spawnSync(BINARY, ['--data', tmpDir, ...args], { encoding: 'utf8', timeout: 60_000, input });
   if (r.status !== 0) {
     throw new Error(`opennos ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stdout}${r.stderr}`);
   }
+  return r.stdout;
 }
+
+// The demo's standards body (app/accounts.cc) and its admin, for the sign-in test.
+const DEMO_ORG = '5a3c4d8e-0f1b-4c55-9d2e-6f7a8b9c0d1e';
+const ADMIN = { email: 'admin@example.org', password: 'e2e-admin-password-Pq7' };
 
 function startServer() {
   return new Promise((resolve, reject) => {
@@ -132,6 +142,8 @@ before(async () => {
   tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opennos-e2e-'));
   runCli('init');
   runCli('demo');
+  runCliWithInput(`${ADMIN.password}\n`, 'user', 'add', ADMIN.email, '--org', DEMO_ORG, '--role', 'admin',
+    '--password-stdin');
   base = await startServer();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
   Object.assign(ids, await findIds());
@@ -559,6 +571,79 @@ test('downloads answer with the right type and file name', async (t) => {
       assert.equal(download.suggestedFilename(), 'ODSMLC3.csv');
       assert.equal(await download.failure(), null);
       assertNoProblems(page, 'download');
+    });
+  } finally {
+    await context.close();
+  }
+});
+
+test('signing in and out, and the account and admin pages, with no axe violations', async (t) => {
+  const context = await newContext();
+  const page = await watchedPage(context);
+  try {
+    await t.test('a page that needs sign-in leads to the sign-in form', async () => {
+      await page.goto(`${base}/account`, { waitUntil: 'load' });
+      assert.equal(new URL(page.url()).pathname, '/sign-in');
+      assert.equal(await h1Text(page), 'Sign in');
+      await assertAccessible(page, 'sign-in form');
+    });
+    await t.test('a wrong password shows the error summary, and is accessible', async () => {
+      page.expectedErrorDocument = `${base}/sign-in`;
+      await page.fill('#email', ADMIN.email);
+      await page.fill('#password', 'not the password at all');
+      await Promise.all([page.waitForLoadState('load'), page.click('form[action="/sign-in"] button')]);
+      assert.match(await page.title(), /^Error: Sign in/);
+      assert.match(await page.locator('.govuk-error-summary').innerText(), /Enter a correct email address and password/);
+      assert.equal(await page.inputValue('#password'), '', 'the password is not sent back');
+      await assertAccessible(page, 'sign-in form with an error');
+    });
+    await t.test('the right password signs in and goes back to the page asked for', async () => {
+      page.expectedErrorDocument = undefined;
+      await page.fill('#email', ADMIN.email);
+      await page.fill('#password', ADMIN.password);
+      await Promise.all([page.waitForURL('**/account'), page.click('form[action="/sign-in"] button')]);
+      assert.equal(await h1Text(page), 'Your account');
+      assert.match(await page.locator('.govuk-service-navigation').innerText(), /admin@example\.org/);
+      assert.equal(await page.locator('form[action="/sign-out"] button').count(), 1);
+      const cookies = await context.cookies();
+      const session = cookies.find((c) => c.name === 'opennos_session');
+      assert.ok(session, 'a session cookie');
+      assert.equal(session.httpOnly, true);
+      assert.equal(session.sameSite, 'Lax');
+      await assertAccessible(page, 'account page');
+    });
+    for (const [name, suffix, h1] of [
+      ['members page', '', 'Members and roles'],
+      ['audit log', '/audit', 'Audit log'],
+      ['import page', '/import', 'Import a framework file'],
+      ['export page', '/export', 'Export frameworks'],
+    ]) {
+      await t.test(`the admin ${name} is accessible`, async () => {
+        const response = await page.goto(`${base}/admin/organisations/${DEMO_ORG}${suffix}`, { waitUntil: 'load' });
+        assert.equal(response.status(), 200);
+        assert.equal(response.headers()['cache-control'], 'private, no-store');
+        assert.equal(await h1Text(page), h1);
+        await assertAccessible(page, name);
+      });
+    }
+    await t.test('an API token is made once, and the change of password page is accessible', async () => {
+      await page.goto(`${base}/account`, { waitUntil: 'load' });
+      await page.fill('#token-name', 'e2e');
+      await Promise.all([page.waitForLoadState('load'), page.click('form[action="/account/tokens"] button')]);
+      assert.equal(await h1Text(page), 'Your new API token');
+      assert.match(await page.locator('#new-token').innerText(), /^opennos_/);
+      await assertAccessible(page, 'new token');
+      await page.goto(`${base}/account/password`, { waitUntil: 'load' });
+      await assertAccessible(page, 'change of password');
+    });
+    await t.test('signing out ends the session', async () => {
+      await page.goto(`${base}/`, { waitUntil: 'load' });
+      await Promise.all([page.waitForURL(`${base}/`), page.click('form[action="/sign-out"] button')]);
+      assert.equal(await page.locator('.govuk-service-navigation a[href="/sign-in"]').count(), 1);
+      assert.equal((await context.cookies()).some((c) => c.name === 'opennos_session'), false);
+      await page.goto(`${base}/account`, { waitUntil: 'load' });
+      assert.equal(new URL(page.url()).pathname, '/sign-in');
+      assertNoProblems(page, 'signing in and out');
     });
   } finally {
     await context.close();

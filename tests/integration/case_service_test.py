@@ -284,7 +284,9 @@ def discovery_path(version):
 def site_routes():
     with open(SITE_CC, encoding="utf-8") as f:
         table = re.search(r"kRoutes\[\] = \{(.*?)\n\};", f.read(), re.S)
-    return re.findall(r'\{"(/[^"]*)",\s*[\w:]+\}', table.group(1))
+    return [pattern for method, pattern in
+            re.findall(r'\{"([A-Z]+)",\s*"(/[^"]*)",\s*[\w:]+', table.group(1))
+            if method == "GET"]
 
 
 def route_matches(pattern, path):

@@ -27,6 +27,7 @@ SITE_CC = os.path.join(SOURCE_DIR, "src", "web", "site.cc")
 OPENAPI_JSON = os.path.join(SOURCE_DIR, "src", "web", "static", "openapi.json")
 
 YEAR_IMMUTABLE = "public, max-age=31536000, immutable"
+DEMO_ORGANISATION = "5a3c4d8e-0f1b-4c55-9d2e-6f7a8b9c0d1e"  # app/accounts.cc
 
 
 # --- The server under test -------------------------------------------------------------------
@@ -36,7 +37,8 @@ class Server:
     """One `opennos serve` child over its own temporary data directory. stop() kills it by its
     PID and removes the directory; it is safe to call twice."""
 
-    def __init__(self):
+    def __init__(self, extra_serve_args=()):
+        self.extra_serve_args = list(extra_serve_args)  # more options for `serve`
         self.data_dir = tempfile.mkdtemp(prefix="opennos-server-test-")
         self.process = None
         self.port = None
@@ -55,7 +57,8 @@ class Server:
         # The access log goes to a file: a pipe nobody reads would block the server.
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
-                [BINARY, "--data", self.data_dir, "serve", "--host", "127.0.0.1", "--port", "0"],
+                [BINARY, "--data", self.data_dir, "serve", "--host", "127.0.0.1", "--port", "0",
+                 *self.extra_serve_args],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 preexec_fn=die_with_parent)
         deadline = time.monotonic() + 20
@@ -170,7 +173,9 @@ def request(method, path, headers=None, body=None, conn=None, server=None):
         for name, value in r.getheaders():
             key = name.lower()
             merged[key] = merged[key] + ", " + value if key in merged else value
-        return Answer(r.status, merged, data)
+        answer = Answer(r.status, merged, data)
+        answer.set_cookie = [v for n, v in r.getheaders() if n.lower() == "set-cookie"]
+        return answer
     finally:
         if own:
             conn.close()
@@ -260,14 +265,19 @@ def raw_status(data):
 # --- The route table in site.cc ----------------------------------------------------------------
 
 
-def site_routes():
-    """The patterns of site.cc's route table, in order."""
+def site_operations():
+    """(method, pattern) of every line of site.cc's route table, in order."""
     with open(SITE_CC, encoding="utf-8") as f:
         source = f.read()
     table = re.search(r"kRoutes\[\] = \{(.*?)\n\};", source, re.S)
     if not table:
         raise AssertionError("no kRoutes table in site.cc")
-    return re.findall(r'\{"(/[^"]*)",\s*[\w:]+\}', table.group(1))
+    return re.findall(r'\{"([A-Z]+)",\s*"(/[^"]*)",\s*[\w:]+', table.group(1))
+
+
+def site_routes():
+    """The patterns of site.cc's GET routes, in order."""
+    return [pattern for method, pattern in site_operations() if method == "GET"]
 
 
 def route_matches(pattern, path):
@@ -409,10 +419,21 @@ class PagesTest(unittest.TestCase):
         unit = DEMO["unit_2012"]["uuid"]
         statement = DEMO["statement"]["uuid"]
         html, csv, js = "text/html; charset=utf-8", "text/csv; charset=utf-8", "application/json"
+        org = "/admin/organisations/" + DEMO_ORGANISATION
         return [
             ("/", 200, html),
             ("/?lang=cy", 200, html),
             ("/about", 200, html),
+            # Pages for signed-in users send others to sign in
+            # (tests/integration/accounts_test.py signs in).
+            ("/sign-in", 200, html),
+            ("/account", 303, None),
+            ("/account/password", 303, None),
+            (org, 303, None),
+            (org + "/audit", 303, None),
+            (org + "/import", 303, None),
+            (org + "/export", 303, None),
+            (org + "/export/ML", 303, None),
             ("/search", 200, html),
             ("/search?q=time+management", 200, html),
             ("/suites", 200, html),
@@ -738,12 +759,19 @@ class DocumentedAnswers:
         cls.validator = SchemaValidator(cls.document)
         cls.prefix = cls.document["servers"][0]["url"]
 
-    def operation(self, template):
-        return self.document["paths"][template]["get"]
+    def operation(self, template, method="get"):
+        return self.document["paths"][template][method]
 
-    def check_answer(self, template, path, answer):
-        """The answer is one the document describes, in status, headers and body."""
-        responses = self.operation(template)["responses"]
+    def public_paths(self):
+        """The documented paths of the public read API (no security requirement): the calls
+        below exercise them; tests/integration/accounts_test.py the rest."""
+        return {t: item for t, item in self.document["paths"].items()
+                if "get" in item and "security" not in item["get"]}
+
+    def check_answer(self, template, path, answer, method="get"):
+        """The answer is one the document describes, in status, headers and body. Returns the
+        JSON body (None for an empty or non-JSON one)."""
+        responses = self.operation(template, method)["responses"]
         self.assertIn(str(answer.status), responses, f"{path}: {answer.status} is undocumented")
         response = responses[str(answer.status)]
         if "$ref" in response:
@@ -751,7 +779,12 @@ class DocumentedAnswers:
         for name in response.get("headers", {}):
             self.assertIsNotNone(answer.header(name), f"{path}: no {name} header")
         content = response.get("content", {})
-        self.assertEqual(list(content), [answer.header("content-type")], path)
+        if not content:
+            self.assertEqual(answer.body, b"", path)
+            return None
+        self.assertIn(answer.header("content-type"), list(content), path)
+        if answer.header("content-type") != "application/json":
+            return None
         schema = content[answer.header("content-type")]["schema"]
         body = answer.json()
         self.assertEqual(self.validator.errors(body, schema), [], path)
@@ -824,23 +857,32 @@ class OpenApiTest(DocumentedAnswers, unittest.TestCase):
         self.assertEqual(self.prefix, "/api/v1")
 
     def test_the_document_describes_exactly_the_api_routes_of_the_route_table(self):
-        routes = {p[len(self.prefix):] for p in site_routes() if p.startswith(self.prefix + "/")}
-        self.assertEqual(set(self.document["paths"]), routes)
+        routes = {(p[len(self.prefix):], m.lower()) for m, p in site_operations()
+                  if p.startswith(self.prefix + "/")}
+        documented = {(t, m) for t, item in self.document["paths"].items() for m in item}
+        self.assertEqual(documented, routes)
 
-    def test_every_operation_is_a_get_with_its_path_parameters_declared(self):
+    def test_every_operation_declares_its_path_parameters_and_writes_need_credentials(self):
         for template, item in self.document["paths"].items():
-            with self.subTest(path=template):
-                self.assertEqual(set(item), {"get"})
-                declared = {self.validator.resolve(p["$ref"])["name"] if "$ref" in p else p["name"]
-                            for p in item["get"].get("parameters", [])}
-                self.assertLessEqual(set(re.findall(r"\{(\w+)\}", template)), declared)
+            for method, operation in item.items():
+                with self.subTest(path=template, method=method):
+                    self.assertIn(method, {"get", "post", "put", "patch", "delete"})
+                    declared = {self.validator.resolve(p["$ref"])["name"] if "$ref" in p
+                                else p["name"] for p in operation.get("parameters", [])}
+                    self.assertLessEqual(set(re.findall(r"\{(\w+)\}", template)), declared)
+                    if method != "get" or "security" in operation:
+                        self.assertEqual(operation.get("security"),
+                                         [{"bearer": []}, {"session": []}])
+                        self.assertIn("401", operation["responses"])
+                    if method != "get":
+                        self.assertIn("403", operation["responses"])
 
     # Documented answers a healthy server with its index built cannot be made to give.
     UNPROVOKED = {("/search", "503")}
 
     def test_every_call_is_tabled_for_every_documented_path_and_status(self):
         tabled = {(t, str(s)) for t, _, s in self.calls()}
-        for template, item in self.document["paths"].items():
+        for template, item in self.public_paths().items():
             for status in item["get"]["responses"]:
                 if status != "304" and (template, status) not in self.UNPROVOKED:
                     with self.subTest(path=template, status=status):
@@ -864,7 +906,7 @@ class OpenApiTest(DocumentedAnswers, unittest.TestCase):
                 self.assertEqual(answer.body, b"")
 
     def test_operations_without_a_documented_etag_send_none(self):
-        for template, item in self.document["paths"].items():
+        for template, item in self.public_paths().items():
             headers = item["get"]["responses"]["200"].get("headers", {})
             if "ETag" in headers:
                 continue
@@ -880,7 +922,7 @@ class OpenApiTest(DocumentedAnswers, unittest.TestCase):
         self.assertIn("ODSMLA1", [r["urn"] for r in body["results"]])
 
     def test_the_documents_own_examples_are_real(self):
-        for template, item in self.document["paths"].items():
+        for template, item in self.public_paths().items():
             parameters = [self.validator.resolve(p["$ref"]) if "$ref" in p else p
                           for p in item["get"].get("parameters", [])]
             path_values = {}

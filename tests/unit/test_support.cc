@@ -211,22 +211,28 @@ void ExpectSameState(const StoreState& before, const StoreState& after) {
   EXPECT_EQ(before.last_change, after.last_change) << "the change log moved";
 }
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
-  int out[2], err[2];
-  Check(pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0, "pipe2");
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& input) {
+  Check(input.size() <= 64 * 1024, "ChildProcess: at most 64 KB of input");
+  int in[2], out[2], err[2];
+  Check(pipe2(in, O_CLOEXEC) == 0 && pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0,
+        "pipe2");
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_ = fork();
   Check(pid_ >= 0, "fork");
   if (pid_ == 0) {
-    const int null = open("/dev/null", O_RDONLY);
-    dup2(null, STDIN_FILENO);
+    dup2(in[0], STDIN_FILENO);
     dup2(out[1], STDOUT_FILENO);
     dup2(err[1], STDERR_FILENO);
     execv(args[0], args.data());
     _exit(127);
   }
+  close(in[0]);
+  // A pipe holds 64 KB, so this never waits for the child to read.
+  Check(write(in[1], input.data(), input.size()) == static_cast<ssize_t>(input.size()),
+        "write to the child's input");
+  close(in[1]);
   close(out[1]);
   close(err[1]);
   out_fd_ = out[0];
@@ -289,10 +295,12 @@ int ChildProcess::Finish() {
   return 128 + WTERMSIG(status_);
 }
 
-CliRun RunCli(const std::vector<std::string>& args) {
+namespace {
+
+CliRun RunCliWithInput(const std::vector<std::string>& args, const std::string& input) {
   std::vector<std::string> argv{OPENNOS_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
-  ChildProcess child(argv);
+  ChildProcess child(argv, input);
   CliRun run;
   run.exit_code = child.Finish();
   run.out = child.out();
@@ -300,10 +308,15 @@ CliRun RunCli(const std::vector<std::string>& args) {
   return run;
 }
 
-CliRun RunCli(const std::filesystem::path& data_dir, const std::vector<std::string>& args) {
+}  // namespace
+
+CliRun RunCli(const std::vector<std::string>& args) { return RunCliWithInput(args, ""); }
+
+CliRun RunCli(const std::filesystem::path& data_dir, const std::vector<std::string>& args,
+              const std::string& input) {
   std::vector<std::string> all{"--data", data_dir.string()};
   all.insert(all.end(), args.begin(), args.end());
-  return RunCli(all);
+  return RunCliWithInput(all, input);
 }
 
 }  // namespace opennos::test

@@ -71,8 +71,9 @@ void ExpectSameState(const StoreState& before, const StoreState& after);
 // A child process with its standard output and error read through pipes.
 class ChildProcess {
  public:
-  // Starts `argv` (argv[0] is the program's path). Throws if it cannot.
-  explicit ChildProcess(const std::vector<std::string>& argv);
+  // Starts `argv` (argv[0] is the program's path) with `input` (at most 64 KB) on its standard
+  // input. Throws if it cannot.
+  explicit ChildProcess(const std::vector<std::string>& argv, const std::string& input = "");
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
   // Kills and reaps the child if it is still running.
@@ -108,7 +109,8 @@ struct CliRun {
 };
 // Runs the opennos binary with `args` and waits for it.
 CliRun RunCli(const std::vector<std::string>& args);
-// Runs `opennos --data DATA_DIR args...`.
-CliRun RunCli(const std::filesystem::path& data_dir, const std::vector<std::string>& args);
+// Runs `opennos --data DATA_DIR args...`, with `input` on its standard input.
+CliRun RunCli(const std::filesystem::path& data_dir, const std::vector<std::string>& args,
+              const std::string& input = "");
 
 }  // namespace opennos::test

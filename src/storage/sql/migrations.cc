@@ -81,6 +81,77 @@ CREATE TABLE change_log (
   at TEXT NOT NULL
 );
 )sql"},
+      {2, "accounts: organisations, users, memberships, framework owners, sessions, tokens, audit",
+       R"sql(
+CREATE TABLE organisations (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- the order they were added in
+  id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  name_key TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE,
+  name TEXT,
+  password_hash TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE memberships (
+  user_id TEXT NOT NULL REFERENCES users(id),
+  organisation_id TEXT NOT NULL REFERENCES organisations(id),
+  role TEXT NOT NULL,
+  PRIMARY KEY (user_id, organisation_id)
+);
+CREATE INDEX memberships_by_organisation ON memberships (organisation_id);
+CREATE TABLE framework_owners (
+  framework_uuid TEXT PRIMARY KEY REFERENCES frameworks(uuid),
+  organisation_id TEXT NOT NULL REFERENCES organisations(id)
+);
+CREATE INDEX framework_owners_by_organisation ON framework_owners (organisation_id);
+CREATE TABLE sessions (
+  id_digest TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  csrf_token TEXT NOT NULL,
+  address TEXT,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE TABLE api_tokens (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  name TEXT NOT NULL,
+  digest TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER
+);
+CREATE INDEX api_tokens_by_user ON api_tokens (user_id);
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  actor_id TEXT,
+  actor TEXT NOT NULL,
+  address TEXT,
+  organisation_id TEXT,
+  action TEXT NOT NULL,
+  target TEXT,
+  detail TEXT
+);
+CREATE INDEX audit_log_by_organisation ON audit_log (organisation_id, id);
+CREATE INDEX audit_log_by_actor ON audit_log (actor_id, id);
+CREATE TABLE sign_in_failures (
+  key TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX sign_in_failures_by_key ON sign_in_failures (key, at);
+CREATE TABLE server_secrets (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

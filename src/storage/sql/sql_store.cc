@@ -7,6 +7,7 @@
 
 #include "core/codec.h"
 #include "core/json_util.h"
+#include "storage/sql/sql_accounts.h"
 
 namespace opennos {
 namespace {
@@ -15,13 +16,6 @@ using sql::Collect;
 using sql::Database;
 using sql::Statement;
 using sql::Transaction;
-
-#define RETURN_IF_ERROR(expr)            \
-  do {                                   \
-    if (Status _s = (expr); !_s.ok()) {  \
-      return _s;                         \
-    }                                    \
-  } while (0)
 
 std::string NowIso() {
   const auto now = std::chrono::system_clock::now();
@@ -162,7 +156,7 @@ std::vector<Item> TreeOrder(std::vector<Item> items) {
 
 class SqlStore final : public Store {
  public:
-  explicit SqlStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  explicit SqlStore(std::unique_ptr<Database> db) : db_(std::move(db)), accounts_(*db_) {}
 
   Result<std::vector<FrameworkSummary>> ListFrameworks() override;
   Result<Framework> GetFramework(std::string_view uuid) override;
@@ -175,6 +169,7 @@ class SqlStore final : public Store {
   Result<SaveReport> SaveFrameworks(const std::vector<FrameworkDoc>& docs,
                                     const ChangeContext& who, ProgressFn progress,
                                     void* progress_context) override;
+  AccountStore& Accounts() override { return accounts_; }
   Result<std::int64_t> LastChange() override;
   Result<std::int64_t> WaitForChange(std::int64_t seq, int timeout_ms) override;
   Result<std::vector<Change>> ChangesSince(std::int64_t seq, int limit) override;
@@ -207,7 +202,12 @@ class SqlStore final : public Store {
                      std::int64_t number, const std::string& before, const std::string& after,
                      Write& w);
 
+  // Refuses (Forbidden) an update of a framework that `w.who.organisation` does not own, when
+  // the write is limited to its own frameworks.
+  Status CheckOwner(const Framework& f, Write& w);
+
   std::unique_ptr<Database> db_;
+  sql::SqlAccountStore accounts_;
 };
 
 Result<std::vector<FrameworkSummary>> SqlStore::ListFrameworks() {
@@ -428,8 +428,15 @@ Status SqlStore::SaveOne(const FrameworkDoc& doc, Write& w) {
   const bool exists = existing.ok();
   if (!exists && existing.status().code() != Status::Code::kNotFound) return existing.status();
   const std::int64_t before_items = w.report.revisions;
+  if (exists && w.who.only_own_frameworks) RETURN_IF_ERROR(CheckOwner(f, w));
   if (!exists) {
     RETURN_IF_ERROR(PutFramework(f, 1, true, w));
+    if (!w.who.organisation.empty()) {
+      auto own = db_->Prepare(
+          "INSERT INTO framework_owners (framework_uuid, organisation_id) VALUES (?, ?)");
+      if (!own.ok()) return own.status();
+      RETURN_IF_ERROR((*own)->Bind(1, f.uuid).Bind(2, w.who.organisation).Run());
+    }
     RETURN_IF_ERROR(AddRevision("framework", f.uuid, f.uuid, 1, "", FrameworkSnapshot(f), w));
   } else {
     const std::string before = FrameworkSnapshot(*existing);
@@ -457,6 +464,15 @@ Status SqlStore::SaveOne(const FrameworkDoc& doc, Write& w) {
     w.logged = true;
   }
   return Status::Ok();
+}
+
+Status SqlStore::CheckOwner(const Framework& f, Write& w) {
+  auto owner = accounts_.FrameworkOwner(f.uuid);
+  if (!owner.ok()) return owner.status();
+  if (*owner == w.who.organisation && !owner->empty()) return Status::Ok();
+  return Status::Forbidden("framework " + f.code + "@" + f.edition +
+                           (owner->empty() ? " belongs to no organisation"
+                                           : " belongs to another organisation"));
 }
 
 Status SqlStore::SaveItems(const FrameworkDoc& doc, Write& w) {

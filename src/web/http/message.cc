@@ -125,20 +125,27 @@ bool ParseTarget(std::string_view target, Request& request, std::string& error) 
   }
   request.query.clear();
   if (q == std::string_view::npos) return true;
-  std::string_view rest = target.substr(q + 1);
-  while (!rest.empty()) {
-    const size_t amp = rest.find('&');
-    const std::string_view pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+  if (!ParseUrlEncoded(target.substr(q + 1), request.query)) {
+    error = "bad percent-encoding in the query";
+    return false;
+  }
+  return true;
+}
+
+bool ParseUrlEncoded(std::string_view text,
+                     std::vector<std::pair<std::string, std::string>>& out) {
+  while (!text.empty()) {
+    const size_t amp = text.find('&');
+    const std::string_view pair = text.substr(0, amp);
+    text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
     if (pair.empty()) continue;
     const size_t eq = pair.find('=');
     std::string key, value;
     if (!PercentDecode(pair.substr(0, eq), key, true) ||
         (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), value, true))) {
-      error = "bad percent-encoding in the query";
       return false;
     }
-    request.query.emplace_back(std::move(key), std::move(value));
+    out.emplace_back(std::move(key), std::move(value));
   }
   return true;
 }

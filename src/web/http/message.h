@@ -17,6 +17,7 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string body;
+  std::string remote_address;  // the peer's IP address, as the socket sees it; may be empty
 
   // The first value of a query parameter or header; empty when absent.
   std::string Query(std::string_view key) const;
@@ -40,6 +41,10 @@ using Handler = std::function<Response(const Request&)>;
 // on bad percent-encoding, a NUL byte, a path that does not start with '/', or a "." or ".."
 // segment (so "/assets/../../etc/passwd" never reaches a handler).
 bool ParseTarget(std::string_view target, Request& request, std::string& error);
+
+// Decodes "a=1&b=x+y" (a query string, or a form body of application/x-www-form-urlencoded;
+// '+' is a space) into pairs, in order, appending to `out`. False on a malformed escape.
+bool ParseUrlEncoded(std::string_view text, std::vector<std::pair<std::string, std::string>>& out);
 
 // Decodes %XX escapes (and '+' as space when `plus_is_space`); false on a malformed escape.
 bool PercentDecode(std::string_view in, std::string& out, bool plus_is_space);

@@ -40,6 +40,19 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
     parser_->body_limit(options_.max_body_bytes);
     stream_.expires_after(first ? options_.read_timeout : options_.idle_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->OnHeader(ec);
+                            });
+  }
+
+  // The header is in: set this request's body limit, then read the body.
+  void OnHeader(beast::error_code ec) {
+    if (ec) return OnRead(ec);
+    if (options_.body_limit) {
+      const auto& req = parser_->get();
+      parser_->body_limit(options_.body_limit(req.method_string(), req.target()));
+    }
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
                        self->OnRead(ec);
@@ -77,6 +90,9 @@ class Session : public std::enable_shared_from_this<Session> {
       request.headers.emplace_back(std::move(name), std::string(field.value()));
     }
     request.body = req.body();
+    beast::error_code ignored;
+    const auto peer = stream_.socket().remote_endpoint(ignored);
+    if (!ignored) request.remote_address = peer.address().to_string();
     Response response;
     try {
       response = handler_(request);
@@ -103,7 +119,8 @@ class Session : public std::enable_shared_from_this<Session> {
     auto res = std::make_shared<http::response<http::string_body>>();
     res->version(11);
     res->result(static_cast<unsigned>(response.status));
-    for (auto& [name, value] : response.headers) res->set(name, value);
+    // insert, not set: a response may carry a header more than once (Set-Cookie).
+    for (auto& [name, value] : response.headers) res->insert(name, value);
     const std::size_t length = response.body.size();
     if (!head) res->body() = std::move(response.body);
     // A 304 or 204 has no body and, here, no Content-Length (RFC 9110 8.6).

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 #include "web/http/message.h"
@@ -20,6 +21,9 @@ struct ServerOptions {
   std::size_t max_header_bytes = 16 * 1024;  // request line and headers; more gets 431
   std::size_t max_target_bytes = 8 * 1024;   // request target; more gets 414
   std::size_t max_body_bytes = 1 << 20;      // more gets 413
+  // The body limit of one request, decided once its header is in (uploads may be larger);
+  // empty: max_body_bytes for every request.
+  std::function<std::size_t(std::string_view method, std::string_view target)> body_limit;
   std::chrono::seconds read_timeout{30};     // to receive a whole request
   std::chrono::seconds idle_timeout{60};     // between requests on a kept-alive connection
   std::chrono::seconds drain_time{2};        // after a stop signal, for requests in flight

@@ -1,0 +1,279 @@
+// The permission matrix through the site's handlers, without sockets: each role against each
+// write and admin read of accounts and admin work, through the API (bearer tokens) and the
+// pages (sessions with their CSRF token). Allowed exactly where RoleAllows says (whose table
+// tests/unit/app_accounts_test.cc holds against docs/accounts.md); a refusal is 403 and
+// changes nothing. Another organisation's admin is refused everything here.
+// tests/integration/accounts_test.py runs the same matrix against the real server.
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+
+#include "app/accounts.h"
+#include "app/demo.h"
+#include "app/importer.h"
+#include "storage/sqlite/sqlite_store.h"
+#include "unit/test_support.h"
+#include "unit/web_request.h"
+#include "web/site.h"
+
+namespace opennos::web {
+namespace {
+
+using test::Headers;
+
+const char kPassword[] = "a long enough password";
+
+class PermissionsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new test::ScratchDir();
+    auto store = test::OpenStoreIn(dir_->path());
+    ASSERT_TRUE(LoadDemo(*store).ok());
+    AccountStore& accounts = store->Accounts();
+    const Actor root = CommandLineActor("root");
+    auto other = AddOrganisation(accounts, "Other Body", OrganisationKind::kEmployer, root, 1);
+    ASSERT_TRUE(other.ok());
+    other_org_ = new std::string(other->id);
+    tokens_ = new std::map<std::string, std::string>();
+    sessions_ = new std::map<std::string, std::pair<std::string, std::string>>();
+    auto add = [&](const std::string& who, const std::string& org, Role role) {
+      auto user = AddUser(accounts, who + "@example.org", org, role, kPassword, root, 1);
+      ASSERT_TRUE(user.ok()) << user.status().message();
+      auto token = IssueToken(accounts, user->id, "test", root, 1);
+      ASSERT_TRUE(token.ok());
+      (*tokens_)[who] = token->secret;
+      auto session = SignIn(accounts, who + "@example.org", kPassword, "192.0.2.1", NowSeconds());
+      ASSERT_TRUE(session.ok() && session->outcome == SignInResult::Outcome::kSignedIn);
+      (*sessions_)[who] = {session->cookie, session->session.csrf_token};
+    };
+    for (Role role : AllRoles()) add(std::string(RoleName(role)), std::string(DemoOrganisationId()), role);
+    add("other-admin", *other_org_, Role::kAdmin);
+  }
+  static void TearDownTestSuite() {
+    delete sessions_;
+    delete tokens_;
+    delete other_org_;
+    delete dir_;
+  }
+
+  PermissionsTest()
+      : site_([db = test::DatabaseIn(dir_->path())] { return OpenSqliteStore(db, false); }) {}
+
+  // What a refused request must leave alone.
+  std::vector<std::int64_t> State() {
+    const std::string db = test::DatabaseIn(dir_->path());
+    std::vector<std::int64_t> out;
+    for (const char* sql :
+         {"SELECT count(*) FROM users", "SELECT count(*) FROM memberships",
+          "SELECT count(*) FROM memberships WHERE role = 'reviewer'",
+          "SELECT count(*) FROM api_tokens", "SELECT count(*) FROM frameworks",
+          "SELECT count(*) FROM revisions", "SELECT count(*) FROM framework_owners"}) {
+      out.push_back(test::QueryInt(db, sql));
+    }
+    return out;
+  }
+
+  Response Api(const std::string& who, const std::string& method, const std::string& path,
+               const std::string& body = "") {
+    Headers headers{{"host", "opennos.test"}};
+    if (!who.empty()) headers.emplace_back("authorization", "Bearer " + tokens_->at(who));
+    return site_.Handle(test::MakeRequest(method, "/api/v1" + path, headers, body));
+  }
+
+  Response Page(const std::string& who, const std::string& method, const std::string& path,
+                const std::string& form) {
+    const auto& [cookie, csrf] = sessions_->at(who);
+    Headers headers{{"host", "opennos.test"},
+                    {"cookie", "opennos_session=" + cookie},
+                    {"content-type", "application/x-www-form-urlencoded"}};
+    const std::string body = "csrf_token=" + PercentEncode(csrf) + (form.empty() ? "" : "&" + form);
+    return site_.Handle(test::MakeRequest(method, path, headers, method == "GET" ? "" : body));
+  }
+
+  std::string UserId(const std::string& email) {
+    auto store = test::OpenStoreIn(dir_->path());
+    auto user = store->Accounts().FindUserByEmail(email);
+    return user.ok() ? user->id : "00000000-0000-4000-8000-000000000000";
+  }
+
+  struct Operation {
+    std::string name;
+    std::optional<Permission> needs;  // nullopt: any signed-in user
+    std::function<Response(PermissionsTest&, const std::string& who)> call;
+  };
+
+  static std::string Org() { return std::string(DemoOrganisationId()); }
+
+  std::vector<Operation> ApiOperations() {
+    const std::string org = "/organisations/" + Org();
+    const std::string file = test::ReadFile(test::Fixture("case/bread-making-v1p1.json"));
+    return {
+        {"list members", Permission::kManageMembers,
+         [=](PermissionsTest& t, const std::string& w) { return t.Api(w, "GET", org + "/members"); }},
+        {"add a member", Permission::kManageMembers,
+         [=](PermissionsTest& t, const std::string& w) {
+           return t.Api(w, "PUT", org + "/members/new-" + w + "@example.org", R"({"role":"viewer"})");
+         }},
+        {"change a role", Permission::kManageMembers,
+         [=](PermissionsTest& t, const std::string& w) {
+           return t.Api(w, "PUT", org + "/members/reviewer@example.org", R"({"role":"reviewer"})");
+         }},
+        {"remove a member", Permission::kManageMembers,
+         [=](PermissionsTest& t, const std::string& w) {
+           return t.Api(w, "DELETE", org + "/members/new-admin@example.org");
+         }},
+        {"read the audit log", Permission::kReadAudit,
+         [=](PermissionsTest& t, const std::string& w) { return t.Api(w, "GET", org + "/audit"); }},
+        {"import", Permission::kImport,
+         [=](PermissionsTest& t, const std::string& w) {
+           return t.Api(w, "POST", org + "/import", file);
+         }},
+        {"export", Permission::kExport,
+         [=](PermissionsTest& t, const std::string& w) {
+           return t.Api(w, "GET", org + "/export/ML?format=csv");
+         }},
+        {"make a token", std::nullopt,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Api(w, "POST", "/tokens", R"({"name":"more"})");
+         }},
+    };
+  }
+
+  std::vector<Operation> PageOperations() {
+    const std::string org = "/admin/organisations/" + Org();
+    return {
+        {"members page", Permission::kManageMembers,
+         [=](PermissionsTest& t, const std::string& w) { return t.Page(w, "GET", org, ""); }},
+        {"add a member", Permission::kManageMembers,
+         [=](PermissionsTest& t, const std::string& w) {
+           return t.Page(w, "POST", org + "/members",
+                         "email=page-" + w + "%40example.org&role=viewer");
+         }},
+        {"change a role", Permission::kManageMembers,
+         [=](PermissionsTest& t, const std::string& w) {
+           return t.Page(w, "POST", org + "/members/" + t.UserId("reviewer@example.org") + "/role",
+                         "role=reviewer");
+         }},
+        {"remove a member", Permission::kManageMembers,
+         [=](PermissionsTest& t, const std::string& w) {
+           return t.Page(w, "POST",
+                         org + "/members/" + t.UserId("page-admin@example.org") + "/remove", "");
+         }},
+        {"audit log", Permission::kReadAudit,
+         [=](PermissionsTest& t, const std::string& w) {
+           return t.Page(w, "GET", org + "/audit", "");
+         }},
+        {"import page", Permission::kImport,
+         [=](PermissionsTest& t, const std::string& w) {
+           return t.Page(w, "GET", org + "/import", "");
+         }},
+        {"export", Permission::kExport,
+         [=](PermissionsTest& t, const std::string& w) {
+           return t.Page(w, "GET", org + "/export/CM?format=native", "");
+         }},
+        {"make a token", std::nullopt,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Page(w, "POST", "/account/tokens", "name=page");
+         }},
+    };
+  }
+
+  void RunMatrix(const std::vector<Operation>& operations, const char* how) {
+    for (const Operation& op : operations) {
+      for (Role role : AllRoles()) {
+        const std::string who(RoleName(role));
+        SCOPED_TRACE(std::string(how) + ": " + op.name + " as " + who);
+        const auto before = State();
+        const Response r = op.call(*this, who);
+        const bool allowed = !op.needs || RoleAllows(role, *op.needs);
+        if (allowed) {
+          EXPECT_LT(r.status, 400) << r.body;
+        } else {
+          EXPECT_EQ(r.status, 403) << r.body;
+          EXPECT_EQ(State(), before);
+        }
+        EXPECT_EQ(r.Get("Cache-Control"), "private, no-store");
+      }
+      SCOPED_TRACE(std::string(how) + ": " + op.name + " by another organisation's admin");
+      const auto before = State();
+      const Response r = op.call(*this, "other-admin");
+      if (op.needs) {
+        EXPECT_EQ(r.status, 403) << r.body;
+        EXPECT_EQ(State(), before);
+      }
+    }
+  }
+
+  static inline test::ScratchDir* dir_ = nullptr;
+  static inline std::string* other_org_ = nullptr;
+  static inline std::map<std::string, std::string>* tokens_ = nullptr;
+  static inline std::map<std::string, std::pair<std::string, std::string>>* sessions_ = nullptr;
+  Site site_;
+};
+
+TEST_F(PermissionsTest, EachRoleThroughTheApiAsTheTableSays) { RunMatrix(ApiOperations(), "API"); }
+
+TEST_F(PermissionsTest, EachRoleThroughThePagesAsTheTableSays) {
+  RunMatrix(PageOperations(), "pages");
+}
+
+TEST_F(PermissionsTest, NoCredentialsIs401AndChangesNothing) {
+  for (const Operation& op : ApiOperations()) {
+    SCOPED_TRACE(op.name);
+    const auto before = State();
+    tokens_->emplace("nobody", "opennos_not-a-token");
+    EXPECT_EQ(op.call(*this, "nobody").status, 401);
+    EXPECT_EQ(State(), before);
+  }
+}
+
+TEST_F(PermissionsTest, AWriteFromASessionWithoutItsCsrfTokenChangesNothing) {
+  const std::string org = "/admin/organisations/" + Org();
+  const auto& [cookie, csrf] = sessions_->at("admin");
+  for (const std::string& token : {std::string(), std::string("forged"), csrf + "x"}) {
+    const auto before = State();
+    Headers headers{{"host", "opennos.test"},
+                    {"cookie", "opennos_session=" + cookie},
+                    {"content-type", "application/x-www-form-urlencoded"}};
+    const Response r = site_.Handle(test::MakeRequest(
+        "POST", org + "/members", headers,
+        "csrf_token=" + PercentEncode(token) + "&email=csrf%40example.org&role=admin"));
+    EXPECT_EQ(r.status, 403) << token;
+    EXPECT_EQ(State(), before);
+  }
+  // The API with the session cookie needs the header.
+  const auto before = State();
+  Headers headers{{"host", "opennos.test"}, {"cookie", "opennos_session=" + cookie}};
+  EXPECT_EQ(site_.Handle(test::MakeRequest("PUT", "/api/v1/organisations/" + Org() +
+                                                      "/members/csrf@example.org",
+                                           headers, R"({"role":"admin"})"))
+                .status,
+            403);
+  EXPECT_EQ(State(), before);
+  headers.emplace_back("x-csrf-token", csrf);
+  EXPECT_EQ(site_.Handle(test::MakeRequest("PUT", "/api/v1/organisations/" + Org() +
+                                                      "/members/csrf@example.org",
+                                           headers, R"({"role":"viewer"})"))
+                .status,
+            201);
+}
+
+TEST_F(PermissionsTest, AnImportCannotTakeOverAnotherOrganisationsFramework) {
+  // The demo's ML@2024 file, imported by the other organisation's admin into their own.
+  auto store = test::OpenStoreIn(dir_->path());
+  auto uuid = ResolveFramework(*store, "CM");
+  ASSERT_TRUE(uuid.ok());
+  auto file = ExportFramework(*store, *uuid, FileFormat::kNative);
+  ASSERT_TRUE(file.ok());
+  const auto before = State();
+  const Response r = Api("other-admin", "POST", "/organisations/" + *other_org_ + "/import", *file);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(r.body.find("another organisation"), std::string::npos) << r.body;
+  EXPECT_EQ(State(), before);
+  EXPECT_EQ(*store->Accounts().FrameworkOwner(*uuid), Org());
+}
+
+}  // namespace
+}  // namespace opennos::web
