@@ -6,6 +6,11 @@
 #include <utility>
 
 namespace opennos {
+
+bool IsPublic(const Framework& f) {
+  if (f.status == FrameworkStatus::kDraft) return false;
+  return f.status != FrameworkStatus::kWithdrawn || !f.published.empty();
+}
 namespace {
 
 struct TypeRow {

@@ -64,6 +64,11 @@ struct Framework {
   std::int64_t revision = 0;     // store-assigned; counts the framework record's own changes
 };
 
+// True for a framework the public may read: not a draft, and not a draft withdrawn unpublished
+// (what is left of a draft published as unit versions). Superseded and withdrawn editions that
+// were published stay readable.
+bool IsPublic(const Framework& f);
+
 // Welsh text beside the English.
 struct WelshText {
   std::string title;
@@ -151,6 +156,13 @@ struct Revision {
   std::string after;   // JSON snapshot, empty when the entity was removed
 };
 
+// A framework or item that must still be at `revision` when a write commits: how an editor
+// who started from that revision learns that someone else saved first.
+struct Precondition {
+  std::string uuid;
+  std::int64_t revision = 0;
+};
+
 // Who makes a change, and why; and, with accounts, for which organisation.
 struct ChangeContext {
   std::string author;
@@ -161,6 +173,9 @@ struct ChangeContext {
   // (Forbidden) and nothing is written. Set for writes through the server; the command line,
   // run by whoever runs the data directory, leaves it unset.
   bool only_own_frameworks = false;
+  // Checked inside the write's transaction: a framework or item at another revision (or gone)
+  // fails the whole write with Conflict and writes nothing.
+  std::vector<Precondition> expect = {};
 };
 
 }  // namespace opennos

@@ -379,6 +379,7 @@ class ShardBuilder {
     };
     std::vector<Members> members;
     std::unordered_map<const Item*, size_t> group_of_unit;
+    const bool public_framework = IsPublic(f);
     for (const Item& item : doc.items) {
       const Item* unit = nullptr;
       if (item.type == ItemType::kUnit) {
@@ -387,7 +388,7 @@ class ShardBuilder {
         unit = p->second;
       }
       unit_of[item.uuid] = unit;
-      if (!Indexable(item)) continue;
+      if (!Indexable(item) || !public_framework) continue;  // drafts stay unsearchable
       if (unit == nullptr) {
         members.push_back({nullptr, {&item}});
         continue;

@@ -48,7 +48,11 @@ Result<std::string> ResolveFramework(Store& store, std::string_view name) {
     const Framework& f = s.framework;
     if (f.code != code) continue;
     if (at != std::string_view::npos && f.edition != edition) continue;
-    if (best == nullptr || EditionLess(best->edition, f.edition)) best = &f;
+    // A bare code names the newest public edition; a draft only when there is nothing else.
+    if (best == nullptr || (!IsPublic(*best) && IsPublic(f)) ||
+        (IsPublic(*best) == IsPublic(f) && EditionLess(best->edition, f.edition))) {
+      best = &f;
+    }
   }
   if (best == nullptr) {
     return Status::NotFound("no framework \"" + std::string(name) + "\"");

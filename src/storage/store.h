@@ -83,7 +83,9 @@ class Store {
   // with the same code and edition is refused (Conflict), as is an item UUID that belongs to
   // another framework. A framework it creates is owned by `who.organisation` (if given); with
   // `who.only_own_frameworks`, updating a framework not owned by `who.organisation` is
-  // Forbidden. On any error nothing is written. Each doc must pass ValidateFramework.
+  // Forbidden. Each of who.expect must hold inside the transaction, else Conflict naming the
+  // entity and its current revision. On any error nothing is written. Each doc must pass
+  // ValidateFramework.
   virtual Result<SaveReport> SaveFrameworks(const std::vector<FrameworkDoc>& docs,
                                             const ChangeContext& who,
                                             ProgressFn progress = nullptr,
@@ -104,8 +106,9 @@ class Store {
   virtual Result<std::int64_t> WaitForChange(std::int64_t seq, int timeout_ms) = 0;
 };
 
-// Resolves a framework name as people and URLs give it: a UUID, "CODE" (the newest edition
-// with that code) or "CODE@EDITION". NotFound names what was asked for.
+// Resolves a framework name as people and URLs give it: a UUID, "CODE" (the newest public
+// edition with that code; the newest draft when none is public) or "CODE@EDITION". NotFound
+// names what was asked for.
 Result<std::string> ResolveFramework(Store& store, std::string_view name);
 
 // Compares editions so that numbers sort as numbers ("2004" < "2012" < "2024", "9" < "10").

@@ -13,7 +13,7 @@ ImportOutcome ImportUpload(const Context& ctx, const std::string& organisation_i
   options.format = format;
   options.who = {ctx.user->user.email, "import through the site", organisation_id, true};
   options.problems = &outcome.problems;
-  outcome.report = ImportContents(ctx.store, {{source, content}}, options);
+  outcome.report = ImportContents(*ctx.full_store, {{source, content}}, options);
   if (outcome.report.ok()) {
     AuditWrite(ctx, organisation_id, "framework.import", source,
                SaveReportSummary(*outcome.report));
@@ -44,7 +44,7 @@ Response ExportOwned(const Context& ctx, const std::string& organisation_id,
     return api ? JsonError(400, "format must be native, csv, case or case-1.0")
                : fail(404, "There is no export in the format \"" + format + "\".");
   }
-  auto uuid = ResolveFramework(ctx.store, framework);
+  auto uuid = ResolveFramework(*ctx.full_store, framework);
   if (!uuid.ok()) {
     if (uuid.status().code() != Status::Code::kNotFound) {
       throw std::runtime_error(uuid.status().message());
@@ -54,9 +54,9 @@ Response ExportOwned(const Context& ctx, const std::string& organisation_id,
   auto owner = ctx.store.Accounts().FrameworkOwner(*uuid);
   if (!owner.ok()) throw std::runtime_error(owner.status().message());
   if (*owner != organisation_id) return fail(404, "This organisation has no such framework.");
-  auto text = ExportFramework(ctx.store, *uuid, *parsed);
+  auto text = ExportFramework(*ctx.full_store, *uuid, *parsed);
   if (!text.ok()) throw std::runtime_error(text.status().message());
-  auto f = ctx.store.GetFramework(*uuid);
+  auto f = ctx.full_store->GetFramework(*uuid);
   if (!f.ok()) throw std::runtime_error(f.status().message());
   AuditWrite(ctx, organisation_id, "framework.export", f->code + "@" + f->edition,
              std::string(FileFormatName(*parsed)));

@@ -349,7 +349,7 @@ Response ExportPage(const Context& ctx) {
   auto org = OrgFor(ctx, Permission::kExport);
   if (auto* refused = std::get_if<Response>(&org)) return *refused;
   const auto& o = std::get<opennos::Organisation>(org);
-  auto owned = OwnedFrameworks(ctx.store, o.id);
+  auto owned = OwnedFrameworks(*ctx.full_store, o.id);
   json::object model;
   model["title"] = o.name + ": export";
   model["org_id"] = o.id;

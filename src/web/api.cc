@@ -7,6 +7,8 @@
 #include "core/uuid.h"
 #include "web/editions.h"
 #include "search/results_json.h"
+#include "web/authoring_access.h"
+#include "web/authoring_api.h"
 #include "web/lookup.h"
 
 namespace opennos::web::api {
@@ -14,6 +16,19 @@ namespace json = boost::json;
 namespace {
 
 Response Fail(const Status& s) { return JsonError(HttpStatusOf(s), s.message()); }
+
+// The framework a URL names, from the public view; or a draft, for someone who may read it.
+Result<FrameworkDoc> LoadReadable(const Context& ctx, const std::string& name) {
+  auto doc = LoadFrameworkNamed(ctx.store, name);
+  if (doc.ok() || doc.status().code() != Status::Code::kNotFound || ctx.full_store == nullptr) {
+    return doc;
+  }
+  auto full = LoadFrameworkNamed(*ctx.full_store, name);
+  if (!full.ok() || IsPublic(full->framework) || Refuse(ctx, Need::kRead, &full->framework)) {
+    return doc;
+  }
+  return full;
+}
 
 json::object FrameworkJson(const FrameworkSummary& s) {
   json::object o = FrameworkToJson(s.framework);
@@ -37,6 +52,7 @@ json::object FrameworkRef(const opennos::Framework& f) {
 // The item's own JSON plus its framework, parent and children.
 json::object ItemDetail(const FrameworkDoc& doc, const opennos::Item& item) {
   json::object o = ItemToJson(item);
+  o["revision"] = item.revision;
   o["framework"] = FrameworkRef(doc.framework);
   o["parent"] = item.parent_uuid.empty() ? json::value(nullptr) : json::value(item.parent_uuid);
   o["position"] = item.position;
@@ -113,7 +129,7 @@ Response Framework(const Context& ctx) {
 }
 
 Response Tree(const Context& ctx) {
-  auto doc = LoadFrameworkNamed(ctx.store, ctx.params[0]);
+  auto doc = LoadReadable(ctx, ctx.params[0]);
   if (!doc.ok()) return Fail(doc.status());
   return JsonResponse(200, json::object{{"framework", FrameworkRef(doc->framework)},
                                         {"items", TreeJson(*doc)}});
@@ -151,10 +167,24 @@ Response Item(const Context& ctx) {
   auto uuid = CanonicalUuid(ctx.params[0]);
   if (!uuid) return JsonError(400, "\"" + ctx.params[0] + "\" is not a UUID");
   auto item = ctx.store.GetItem(*uuid);
+  if (!item.ok() && item.status().code() == Status::Code::kNotFound && ctx.full_store != nullptr) {
+    auto hidden = ctx.full_store->GetItem(*uuid);  // a draft's item, for those who may read it
+    if (hidden.ok()) {
+      auto doc = LoadReadable(ctx, hidden->framework_uuid);
+      if (doc.ok()) {
+        Response r = JsonResponse(200, ItemDetail(*doc, *hidden));
+        r.Set("ETag", authoring_api::RevisionEtag(hidden->revision));
+        return r;
+      }
+    }
+  }
   if (!item.ok()) return Fail(item.status());
   auto doc = ctx.store.LoadFramework(item->framework_uuid);
   if (!doc.ok()) return Fail(doc.status());
-  return JsonResponse(200, ItemDetail(*doc, *item));
+  // The ETag is the item's own revision, which writers send back in If-Match.
+  Response r = JsonResponse(200, ItemDetail(*doc, *item));
+  r.Set("ETag", authoring_api::RevisionEtag(item->revision));
+  return r;
 }
 
 Response ItemAssociations(const Context& ctx) {

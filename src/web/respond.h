@@ -17,7 +17,7 @@ namespace opennos::web {
 
 struct Context {
   const Request& request;
-  Store& store;
+  Store& store;  // the public view: drafts are invisible here (storage/public_view.h)
   std::vector<std::string> params;  // the route's {placeholders}, decoded, in order
   search::Index* index = nullptr;   // this thread's search index reader; null if unavailable
   // Who makes the request (a checked session or bearer token); null for nobody. Only set on
@@ -27,6 +27,7 @@ struct Context {
   const SiteOptions* options = nullptr;   // null: the defaults
   std::string address{};                  // the client's IP address (web/auth.h: ClientAddress)
   std::int64_t now = 0;                   // Unix seconds, from the site's clock
+  Store* full_store = nullptr;  // the whole store, drafts included, for authoring handlers
 };
 
 // An HTML page: the `page` template's output inside the site layout. `layout` holds the

@@ -6,6 +6,7 @@
 #include "web/account_api.h"
 #include "web/account_pages.h"
 #include "web/admin_pages.h"
+#include "storage/public_view.h"
 #include "web/api.h"
 #include "web/auth.h"
 #include "web/case_api.h"
@@ -315,7 +316,7 @@ Response Site::Shared(const Request& request) {
     fresh->response = Route(request, ThreadStore());
     Response& r = fresh->response;
     if (r.Get("Cache-Control").empty()) r.Set("Cache-Control", "no-cache");
-    if (r.status == 200) r.Set("ETag", StrongEtag(r.body));
+    if (r.status == 200 && r.Get("ETag").empty()) r.Set("ETag", StrongEtag(r.body));
     const std::string type = r.Get("Content-Type");
     if (r.body.size() > 512 && (type.rfind("text/", 0) == 0 || type == "application/json")) {
       fresh->gzipped = Gzip(r.body);
@@ -343,8 +344,10 @@ Response Site::Shared(const Request& request) {
 Response Site::Personal(const Request& request, const RouteEntry* route,
                         std::vector<std::string> params) {
   Store& store = ThreadStore();
-  Context ctx{request, store, std::move(params),
+  PublicView view(store);
+  Context ctx{request, view, std::move(params),
               IsSearch(request.path) ? ThreadIndex() : nullptr};
+  ctx.full_store = &store;
   ctx.options = &options_;
   ctx.now = options_.clock ? options_.clock() : NowSeconds();
   ctx.address = ClientAddress(request, options_);
@@ -451,7 +454,9 @@ Response Site::Route(const Request& request, Store& store) {
   if (match.route != nullptr && match.route->access == Access::kPersonal) {
     return Personal(request, match.route, std::move(match.params));
   }
-  Context ctx{request, store, {}, IsSearch(request.path) ? ThreadIndex() : nullptr};
+  PublicView view(store);
+  Context ctx{request, view, {}, IsSearch(request.path) ? ThreadIndex() : nullptr};
+  ctx.full_store = &store;
   ctx.options = &options_;
   if (match.route != nullptr) {
     ctx.params = std::move(match.params);

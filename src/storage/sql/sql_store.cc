@@ -196,6 +196,8 @@ class SqlStore final : public Store {
   Status PutItem(const Item& item, std::int64_t revision, bool insert);
   Status PutAssociation(const Association& a, int position, std::int64_t revision, bool insert);
   Status Delete(const char* table, const std::string& uuid);
+  // Conflict unless the framework or item is at the expected revision.
+  Status Check(const Precondition& p);
   // The highest revision number recorded for an entity (0 if none).
   Result<std::int64_t> LastRevisionNumber(const std::string& uuid);
   Status AddRevision(const char* entity, const std::string& uuid, const std::string& framework,
@@ -399,6 +401,7 @@ Result<SaveReport> SqlStore::SaveOnce(const std::vector<FrameworkDoc>& docs,
   Transaction tx(*db_, Transaction::Kind::kWrite);
   RETURN_IF_ERROR(tx.Begin());
   Write w{who, NowIso(), {}, progress, progress_context};
+  for (const Precondition& p : who.expect) RETURN_IF_ERROR(Check(p));
   for (const FrameworkDoc& doc : docs) {
     if (Status s = SaveOne(doc, w); !s.ok()) {
       return s.WithContext("framework " + doc.framework.code + "@" + doc.framework.edition);
@@ -675,6 +678,23 @@ Result<std::int64_t> SqlStore::LastRevisionNumber(const std::string& uuid) {
   const std::int64_t n = (*s)->Int(0);
   (*s)->Reset();
   return n;
+}
+
+Status SqlStore::Check(const Precondition& p) {
+  for (const char* table : {"items", "frameworks"}) {
+    auto s = db_->Prepare(std::string("SELECT revision FROM ") + table + " WHERE uuid = ?");
+    if (!s.ok()) return s.status();
+    (*s)->Bind(1, p.uuid);
+    auto row = (*s)->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) continue;
+    const std::int64_t current = (*s)->Int(0);
+    (*s)->Reset();
+    if (current == p.revision) return Status::Ok();
+    return Status::Conflict(p.uuid + " is at revision " + std::to_string(current) + ", not " +
+                            std::to_string(p.revision));
+  }
+  return Status::Conflict(p.uuid + " no longer exists");
 }
 
 Status SqlStore::Delete(const char* table, const std::string& uuid) {

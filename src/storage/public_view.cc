@@ -1,0 +1,80 @@
+#include "storage/public_view.h"
+
+#include <algorithm>
+
+namespace opennos {
+
+bool PublicView::Visible(const std::string& framework_uuid) {
+  auto f = base_.GetFramework(framework_uuid);
+  return f.ok() && IsPublic(*f);
+}
+
+Result<std::vector<FrameworkSummary>> PublicView::ListFrameworks() {
+  auto list = base_.ListFrameworks();
+  if (!list.ok()) return list;
+  std::erase_if(*list, [](const FrameworkSummary& s) { return !IsPublic(s.framework); });
+  return list;
+}
+
+Result<Framework> PublicView::GetFramework(std::string_view uuid) {
+  auto f = base_.GetFramework(uuid);
+  if (f.ok() && !IsPublic(*f)) return Status::NotFound("no framework " + std::string(uuid));
+  return f;
+}
+
+Result<FrameworkDoc> PublicView::LoadFramework(std::string_view uuid) {
+  if (auto f = GetFramework(uuid); !f.ok()) return f.status();
+  return base_.LoadFramework(uuid);
+}
+
+Result<Item> PublicView::GetItem(std::string_view uuid) {
+  auto item = base_.GetItem(uuid);
+  if (item.ok() && !Visible(item->framework_uuid)) {
+    return Status::NotFound("no item " + std::string(uuid));
+  }
+  return item;
+}
+
+Result<std::vector<Item>> PublicView::FindUnitsByUrn(std::string_view urn) {
+  auto units = base_.FindUnitsByUrn(urn);
+  if (!units.ok()) return units;
+  std::erase_if(*units, [&](const Item& u) { return !Visible(u.framework_uuid); });
+  return units;
+}
+
+Result<std::vector<UnitRef>> PublicView::ListUnits() {
+  auto units = base_.ListUnits();
+  auto list = base_.ListFrameworks();
+  if (!units.ok()) return units;
+  if (!list.ok()) return list.status();
+  std::vector<std::string> hidden;
+  for (const auto& s : *list) {
+    if (!IsPublic(s.framework)) hidden.push_back(s.framework.uuid);
+  }
+  if (hidden.empty()) return units;
+  std::erase_if(*units, [&](const UnitRef& u) {
+    return std::find(hidden.begin(), hidden.end(), u.framework_uuid) != hidden.end();
+  });
+  return units;
+}
+
+Result<std::vector<Association>> PublicView::AssociationsOf(std::string_view item_uuid) {
+  auto list = base_.AssociationsOf(item_uuid);
+  if (!list.ok()) return list;
+  std::erase_if(*list, [&](const Association& a) { return !Visible(a.framework_uuid); });
+  return list;
+}
+
+Result<std::vector<Revision>> PublicView::History(std::string_view entity_uuid) {
+  auto list = base_.History(entity_uuid);
+  if (!list.ok()) return list;
+  std::erase_if(*list, [&](const Revision& r) { return !Visible(r.framework_uuid); });
+  return list;
+}
+
+Result<SaveReport> PublicView::SaveFrameworks(const std::vector<FrameworkDoc>&,
+                                              const ChangeContext&, ProgressFn, void*) {
+  return Status::Invalid("the public view of the store is read-only");
+}
+
+}  // namespace opennos

@@ -1,0 +1,45 @@
+#pragma once
+// A read-only view of a Store that shows only what the public may read: frameworks for which
+// IsPublic holds, and their items, associations and revisions. The site's public pages, its
+// read API and the CASE service read through it, so a draft never leaks through any of them.
+
+#include "storage/store.h"
+
+namespace opennos {
+
+class PublicView final : public Store {
+ public:
+  // `base` must outlive the view. Not thread-safe, like any Store.
+  explicit PublicView(Store& base) : base_(base) {}
+
+  Result<std::vector<FrameworkSummary>> ListFrameworks() override;
+  // NotFound for a framework the public may not read, as for one that does not exist.
+  Result<Framework> GetFramework(std::string_view uuid) override;
+  Result<FrameworkDoc> LoadFramework(std::string_view uuid) override;
+  Result<Item> GetItem(std::string_view uuid) override;
+  Result<std::vector<Item>> FindUnitsByUrn(std::string_view urn) override;
+  Result<std::vector<UnitRef>> ListUnits() override;
+  Result<std::vector<Association>> AssociationsOf(std::string_view item_uuid) override;
+  Result<std::vector<Revision>> History(std::string_view entity_uuid) override;
+  // Refused (Invalid): the view is read-only.
+  Result<SaveReport> SaveFrameworks(const std::vector<FrameworkDoc>& docs,
+                                    const ChangeContext& who, ProgressFn progress,
+                                    void* progress_context) override;
+  // Accounts are not frameworks: the view passes them through (their own checks apply).
+  AccountStore& Accounts() override { return base_.Accounts(); }
+  Result<std::int64_t> LastChange() override { return base_.LastChange(); }
+  Result<std::vector<Change>> ChangesSince(std::int64_t seq, int limit) override {
+    return base_.ChangesSince(seq, limit);
+  }
+  Result<std::int64_t> WaitForChange(std::int64_t seq, int timeout_ms) override {
+    return base_.WaitForChange(seq, timeout_ms);
+  }
+
+ private:
+  // Whether the framework with this UUID is public (false when it does not exist).
+  bool Visible(const std::string& framework_uuid);
+
+  Store& base_;
+};
+
+}  // namespace opennos
