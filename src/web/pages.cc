@@ -363,6 +363,7 @@ Response Unit(const Context& ctx) {
       {"welsh_url", self_url + (self_url.find('?') == std::string::npos ? "?" : "&") + "lang=cy"},
       {"download_json", base + ".json" + edition_query},
       {"download_csv", base + ".csv" + edition_query},
+      {"history_url", "/items/" + unit->uuid + "/history"},
       {"nav_suites", true}};
   for (const char* key : {"performance", "knowledge", "behaviours", "skills", "scope",
                           "glossary", "statements"}) {

@@ -5,6 +5,7 @@
 #include "app/authoring.h"
 #include "core/codec.h"
 #include "unit/doc_builder.h"
+#include "unit/store_backends.h"
 #include "unit/test_support.h"
 
 namespace opennos {
@@ -37,10 +38,12 @@ FrameworkDoc PublishedSuite() {
   return doc;
 }
 
-class Authoring : public testing::Test {
+// Every test runs against each backend: SQLite, and PostgreSQL on a throwaway server.
+class Authoring : public testing::TestWithParam<test::Backend> {
  protected:
   void SetUp() override {
-    store_ = test::OpenStoreIn(dir_.path());
+    if (!backend_.Start(GetParam())) GTEST_SKIP() << backend_.skip_reason();
+    store_ = backend_.Open();
     published_ = PublishedSuite();
     auto saved = store_->SaveFrameworks({published_}, {"demo", "", {}});
     ASSERT_TRUE(saved.ok()) << saved.status().message();
@@ -65,12 +68,14 @@ class Authoring : public testing::Test {
     return *draft;
   }
 
-  test::ScratchDir dir_;
+  test::BackendStore backend_;
   std::unique_ptr<Store> store_;
   FrameworkDoc published_;
 };
 
-TEST_F(Authoring, BuildsADraftSuiteFromNothing) {
+INSTANTIATE_TEST_SUITE_P(Backends, Authoring, test::AllBackends(), test::BackendParamName);
+
+TEST_P(Authoring, BuildsADraftSuiteFromNothing) {
   auto uuid = CreateDraft(*store_, {"NEW", "2026", "A new suite", "Do good work.", "Us"}, kAlice);
   ASSERT_TRUE(uuid.ok()) << uuid.status().message();
   auto area = AddItem(*store_, *uuid, {ItemType::kKeyArea, "", -1, "", "Plan", "", ""}, kAlice);
@@ -101,7 +106,7 @@ TEST_F(Authoring, BuildsADraftSuiteFromNothing) {
   EXPECT_EQ((*history)[0].reason, "drafting");
 }
 
-TEST_F(Authoring, RefusesItemsInTheWrongPlace) {
+TEST_P(Authoring, RefusesItemsInTheWrongPlace) {
   const std::string draft = NewEdition();
   const FrameworkDoc doc = Load(draft);
   const std::string area = Coded(doc, "A").uuid;
@@ -116,7 +121,7 @@ TEST_F(Authoring, RefusesItemsInTheWrongPlace) {
   EXPECT_EQ(*store_->LastChange(), *state);
 }
 
-TEST_F(Authoring, OnlyDraftsCanBeEdited) {
+TEST_P(Authoring, OnlyDraftsCanBeEdited) {
   const Item& pc = Coded(published_, "A1.P1");
   auto patched = PatchItem(*store_, pc.uuid, json::parse(R"({"text":"Changed."})"), 0, kAlice);
   ASSERT_FALSE(patched.ok());
@@ -125,7 +130,7 @@ TEST_F(Authoring, OnlyDraftsCanBeEdited) {
   EXPECT_EQ(store_->GetItem(pc.uuid)->text, "Identify the goals of the team.");
 }
 
-TEST_F(Authoring, PatchesAnItemAsAMergePatchAndCountsRevisions) {
+TEST_P(Authoring, PatchesAnItemAsAMergePatchAndCountsRevisions) {
   const std::string draft = NewEdition();
   const Item unit = Coded(Load(draft), "A1");
   auto patched = PatchItem(*store_, unit.uuid,
@@ -140,7 +145,7 @@ TEST_F(Authoring, PatchesAnItemAsAMergePatchAndCountsRevisions) {
   EXPECT_EQ(patched->revision, unit.revision + 1);
 }
 
-TEST_F(Authoring, RefusesBadPatchesAndChangesNothing) {
+TEST_P(Authoring, RefusesBadPatchesAndChangesNothing) {
   const std::string draft = NewEdition();
   const Item unit = Coded(Load(draft), "A1");
   for (const char* bad : {R"({"type":"function"})", R"({"uuid":"x"})", R"({"review":"soon"})",
@@ -153,7 +158,7 @@ TEST_F(Authoring, RefusesBadPatchesAndChangesNothing) {
   EXPECT_EQ(store_->GetItem(unit.uuid)->revision, unit.revision);
 }
 
-TEST_F(Authoring, TheSecondOfTwoEditorsFromTheSameRevisionGetsAConflict) {
+TEST_P(Authoring, TheSecondOfTwoEditorsFromTheSameRevisionGetsAConflict) {
   const std::string draft = NewEdition();
   const Item pc = Coded(Load(draft), "A1.P1");
   auto first = PatchItem(*store_, pc.uuid, json::parse(R"({"text":"Alice's words."})"),
@@ -171,7 +176,7 @@ TEST_F(Authoring, TheSecondOfTwoEditorsFromTheSameRevisionGetsAConflict) {
   EXPECT_EQ(again->revision, pc.revision + 2);
 }
 
-TEST_F(Authoring, MovesAndReordersItemsAndTheirChildren) {
+TEST_P(Authoring, MovesAndReordersItemsAndTheirChildren) {
   const std::string draft = NewEdition();
   FrameworkDoc doc = Load(draft);
   auto area_b = AddItem(*store_, draft, {ItemType::kKeyArea, "", 0, "", "Key area B", "", ""}, kAlice);
@@ -191,7 +196,7 @@ TEST_F(Authoring, MovesAndReordersItemsAndTheirChildren) {
   EXPECT_EQ(Coded(doc, "A1.P1").position, 1);
 }
 
-TEST_F(Authoring, RemovesAnItemWithEverythingUnderIt) {
+TEST_P(Authoring, RemovesAnItemWithEverythingUnderIt) {
   const std::string draft = NewEdition();
   const FrameworkDoc before = Load(draft);
   const Item unit = Coded(before, "A2");
@@ -204,7 +209,7 @@ TEST_F(Authoring, RemovesAnItemWithEverythingUnderIt) {
   EXPECT_TRUE(history->back().after.empty()) << "the removal is a revision";
 }
 
-TEST_F(Authoring, ImportsAUnitAsATailoredCopy) {
+TEST_P(Authoring, ImportsAUnitAsATailoredCopy) {
   auto uuid = CreateDraft(*store_, {"TL", "2026", "Tailored", "", ""}, kAlice);
   ASSERT_TRUE(uuid.ok());
   auto copy = ImportUnit(*store_, *uuid, "", Coded(published_, "A1").uuid, kAlice);
@@ -217,7 +222,7 @@ TEST_F(Authoring, ImportsAUnitAsATailoredCopy) {
   EXPECT_EQ(Coded(doc, "A1.P1").parent_uuid, copy->uuid);
 }
 
-TEST_F(Authoring, RestoresAnOldRevisionAsANewOne) {
+TEST_P(Authoring, RestoresAnOldRevisionAsANewOne) {
   const std::string draft = NewEdition();
   const Item pc = Coded(Load(draft), "A1.P1");
   ASSERT_TRUE(PatchItem(*store_, pc.uuid, json::parse(R"({"text":"Second words."})"), 0, kAlice).ok());
@@ -230,7 +235,7 @@ TEST_F(Authoring, RestoresAnOldRevisionAsANewOne) {
   EXPECT_FALSE(RestoreRevision(*store_, pc.uuid, 9, 0, kBob).ok());
 }
 
-TEST_F(Authoring, ADraftEditionCopiesTheSuiteAndMapsEachUnit) {
+TEST_P(Authoring, ADraftEditionCopiesTheSuiteAndMapsEachUnit) {
   const std::string draft = NewEdition();
   const FrameworkDoc doc = Load(draft);
   EXPECT_EQ(doc.framework.code, "PS");
@@ -244,7 +249,7 @@ TEST_F(Authoring, ADraftEditionCopiesTheSuiteAndMapsEachUnit) {
       << "the edition is taken";
 }
 
-TEST_F(Authoring, PublishesAnEditionWithVersionsAndLegacyUnits) {
+TEST_P(Authoring, PublishesAnEditionWithVersionsAndLegacyUnits) {
   const std::string draft = NewEdition();
   FrameworkDoc doc = Load(draft);
   ASSERT_TRUE(PatchItem(*store_, Coded(doc, "A1.P1").uuid,
@@ -284,7 +289,7 @@ TEST_F(Authoring, PublishesAnEditionWithVersionsAndLegacyUnits) {
                          kAlice).ok()) << "published: no longer a draft";
 }
 
-TEST_F(Authoring, AnUnchangedUnitKeepsItsVersion) {
+TEST_P(Authoring, AnUnchangedUnitKeepsItsVersion) {
   const std::string draft = NewEdition();
   auto report = Publish(*store_, draft, PublishAs::kEdition, "2026-01-05", kAlice);
   ASSERT_TRUE(report.ok()) << report.status().message();
@@ -292,7 +297,7 @@ TEST_F(Authoring, AnUnchangedUnitKeepsItsVersion) {
   EXPECT_EQ(Coded(Load(draft), "A2").unit.version, 1);
 }
 
-TEST_F(Authoring, PublishesARevisedUnitAsItsNextVersionInPlace) {
+TEST_P(Authoring, PublishesARevisedUnitAsItsNextVersionInPlace) {
   const std::string draft = NewEdition();
   const FrameworkDoc doc = Load(draft);
   ASSERT_TRUE(PatchItem(*store_, Coded(doc, "A2.K1").uuid,
@@ -317,7 +322,7 @@ TEST_F(Authoring, PublishesARevisedUnitAsItsNextVersionInPlace) {
       << "the old version stays in the history";
 }
 
-TEST_F(Authoring, EditedMappingsDecideWhatIsCarriedOver) {
+TEST_P(Authoring, EditedMappingsDecideWhatIsCarriedOver) {
   const std::string draft = NewEdition();
   const FrameworkDoc doc = Load(draft);
   // A2 is now said to be replaced by A1 too (a merge): neither is carried one to one.
@@ -333,7 +338,7 @@ TEST_F(Authoring, EditedMappingsDecideWhatIsCarriedOver) {
   EXPECT_EQ(report->legacy, 0);
 }
 
-TEST_F(Authoring, ListsUnitsDueForReview) {
+TEST_P(Authoring, ListsUnitsDueForReview) {
   auto due = DueForReview(*store_, "2025-06-30", "");
   ASSERT_TRUE(due.ok());
   ASSERT_EQ(due->size(), 1u);
@@ -345,7 +350,7 @@ TEST_F(Authoring, ListsUnitsDueForReview) {
   EXPECT_EQ(AddMonths("2024-01-31", 1), "2024-02-29");
 }
 
-TEST_F(Authoring, ChecksADraftAgainstTheStore) {
+TEST_P(Authoring, ChecksADraftAgainstTheStore) {
   const std::string draft = NewEdition();
   const FrameworkDoc doc = Load(draft);
   ASSERT_TRUE(PatchItem(*store_, Coded(doc, "A1").uuid,

@@ -213,6 +213,28 @@ TEST_P(StoreTest, RecordsAnUpdateOfOneItemAsItsSecondRevision) {
   EXPECT_EQ(*store_->LastChange(), 2);
 }
 
+TEST_P(StoreTest, WritesOnlyWhenEveryPreconditionHolds) {
+  FrameworkDoc doc = SampleFramework("ML", "2024", "ODSML01");
+  Save(doc);
+  const std::string item = ItemCoded(doc, "A1.P1").uuid;
+  ItemCoded(doc, "A1.P1").text = "Changed once.";
+  ChangeContext who = kBob;
+  who.expect = {{item, 1}, {doc.framework.uuid, 1}};
+  ASSERT_TRUE(store_->SaveFrameworks({doc}, who).ok());
+  EXPECT_EQ(store_->GetItem(item)->revision, 2);
+  // The same starting revision again: someone saved in between, so nothing is written.
+  const test::StoreState before = State();
+  ItemCoded(doc, "A1.P1").text = "Changed twice.";
+  auto stale = store_->SaveFrameworks({doc}, who);
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.status().code(), Status::Code::kConflict);
+  EXPECT_NE(stale.status().message().find("is at revision 2, not 1"), std::string::npos)
+      << stale.status().message();
+  test::ExpectSameState(before, State());
+  who.expect = {{"00000000-0000-4000-8000-000000000000", 1}};
+  EXPECT_EQ(store_->SaveFrameworks({doc}, who).status().code(), Status::Code::kConflict);
+}
+
 TEST_P(StoreTest, RecordsAChangeOfTheFrameworkRecord) {
   FrameworkDoc doc = SampleFramework("ML", "2024");
   Save(doc);
