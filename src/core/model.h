@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/accounts.h"
+
 namespace opennos {
 
 enum class ItemType {
@@ -176,6 +178,10 @@ struct ChangeContext {
   // Checked inside the write's transaction: a framework or item at another revision (or gone)
   // fails the whole write with Conflict and writes nothing.
   std::vector<Precondition> expect = {};
+  // When set, the write appends this entry to the audit log inside its own transaction (its
+  // detail followed by what the write changed), so the record and the change stand or fall
+  // together. Writes through the server set it; `at` 0 means the time of the write.
+  std::optional<AuditEntry> audit = std::nullopt;
 };
 
 }  // namespace opennos

@@ -208,16 +208,7 @@ Response ItemDiff(const Context& ctx) {
   if (auto refused = RefuseRead(ctx, target->framework)) return *refused;
   auto history = Full(ctx).History(target->item.uuid);
   if (!history.ok()) return Fail(history.status());
-  auto number = [](const std::string& s) { return IfMatchRevision(s); };
-  const std::int64_t from = number(ctx.request.Query("from"));
-  const std::int64_t to = ctx.request.Query("to").empty() ? target->item.revision
-                                                           : number(ctx.request.Query("to"));
-  const Revision* a = nullptr;
-  const Revision* b = nullptr;
-  for (const Revision& r : *history) {
-    if (r.number == from) a = &r;
-    if (r.number == to) b = &r;
-  }
+  const auto [a, b] = PickRevisions(*history, ctx.request, target->item.revision);
   if (a == nullptr || b == nullptr) {
     return JsonError(400, "give from= and to= as revision numbers of this item (1 to " +
                               std::to_string(history->empty() ? 0 : history->back().number) + ")");
@@ -378,6 +369,10 @@ Response PatchItem(const Context& ctx) {
   auto target = FindTarget(ctx);
   if (!target.ok()) return Fail(target.status());
   if (auto refused = Refuse(ctx, Need::kEdit, &target->framework)) return *refused;
+  if (target->framework.status != FrameworkStatus::kDraft) {
+    // Whatever revision the caller started from, a published item is changed through a draft.
+    return JsonError(409, "this item is in a published suite: start a draft edition to change it");
+  }
   const std::int64_t expected = IfMatchRevision(ctx.request.Header("if-match"));
   if (expected == 0) {
     return JsonError(428, "send If-Match with the revision you started from (the ETag)");
@@ -510,6 +505,20 @@ Response Publish(const Context& ctx) {
                                         {"revised", report->revised},
                                         {"added", report->added},
                                         {"legacy", report->legacy}});
+}
+
+RevisionPair PickRevisions(const std::vector<Revision>& history, const Request& request,
+                           std::int64_t current) {
+  const std::int64_t to =
+      request.Query("to").empty() ? current : IfMatchRevision(request.Query("to"));
+  const std::int64_t from = request.Query("from").empty() ? std::max<std::int64_t>(1, to - 1)
+                                                           : IfMatchRevision(request.Query("from"));
+  RevisionPair pair;
+  for (const Revision& r : history) {
+    if (r.number == from) pair.from = &r;
+    if (r.number == to) pair.to = &r;
+  }
+  return pair;
 }
 
 }  // namespace opennos::web::authoring_api

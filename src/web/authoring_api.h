@@ -38,4 +38,13 @@ std::string RevisionEtag(std::int64_t revision);
 // Today's date in UTC, YYYY-MM-DD.
 std::string TodayUtc();
 
+// The two revisions a diff compares, from a request's from= and to= (without to=, `current`;
+// without from=, the revision before `to`); either is null when `history` has no such number.
+struct RevisionPair {
+  const Revision* from = nullptr;
+  const Revision* to = nullptr;
+};
+RevisionPair PickRevisions(const std::vector<Revision>& history, const Request& request,
+                           std::int64_t current);
+
 }  // namespace opennos::web::authoring_api

@@ -7,6 +7,7 @@
 #include "core/codec.h"
 #include "core/uuid.h"
 #include "core/word_diff.h"
+#include "web/auth.h"
 #include "web/authoring_access.h"
 #include "web/authoring_api.h"
 #include "web/lookup.h"
@@ -74,6 +75,9 @@ struct Draft {
 };
 
 Result<Draft> LoadNamed(const Context& ctx, Need need) {
+  // Drafts are for members only: someone signed out is sent to sign in first, before anything
+  // is said about whether this draft exists.
+  if (ctx.user == nullptr) return Draft{{}, Unauthorised(ctx)};
   auto uuid = CanonicalUuid(ctx.params[0]);
   if (!uuid) return Status::NotFound("there is no draft at this address");
   auto f = Full(ctx).GetFramework(*uuid);
@@ -870,7 +874,16 @@ Response Publish(const Context& ctx) {
                   std::to_string(report->carried) + "-" + std::to_string(report->added));
 }
 
-Response History(const Context& ctx) {
+// The item named by the route, its suite and its history, for its history and diff pages: a
+// published item for anyone, a draft's for those who may read it (404 for others).
+struct ItemHistory {
+  std::string uuid;
+  Item item;
+  Framework framework;
+  std::vector<Revision> revisions;
+};
+
+std::optional<Response> LoadItemHistory(const Context& ctx, ItemHistory& out) {
   auto uuid = CanonicalUuid(ctx.params[0]);
   if (!uuid) return NotFoundPage(ctx, "there is no item at this address");
   auto item = Full(ctx).GetItem(*uuid);
@@ -885,6 +898,17 @@ Response History(const Context& ctx) {
   }
   auto history = Full(ctx).History(*uuid);
   if (!history.ok()) return Problem(ctx, history.status());
+  out = {*uuid, std::move(*item), std::move(*f), std::move(*history)};
+  return std::nullopt;
+}
+
+Response History(const Context& ctx) {
+  ItemHistory h;
+  if (auto refused = LoadItemHistory(ctx, h)) return *refused;
+  const std::string* uuid = &h.uuid;
+  const Item* item = &h.item;
+  const Framework* f = &h.framework;
+  const std::vector<Revision>* history = &h.revisions;
   const bool draft = f->status == FrameworkStatus::kDraft;
   json::array rows;
   for (auto it = history->rbegin(); it != history->rend(); ++it) {
@@ -925,28 +949,11 @@ Response History(const Context& ctx) {
 }
 
 Response Diff(const Context& ctx) {
-  auto uuid = CanonicalUuid(ctx.params[0]);
-  if (!uuid) return NotFoundPage(ctx, "there is no item at this address");
-  auto item = Full(ctx).GetItem(*uuid);
-  if (!item.ok()) return NotFoundPage(ctx, "there is no item at this address");
-  auto f = Full(ctx).GetFramework(item->framework_uuid);
-  if (!f.ok()) return Problem(ctx, f.status());
-  if (!IsPublic(*f)) {
-    if (auto refused = Refuse(ctx, Need::kRead, &*f)) {
-      return refused->status == 403 ? NotFoundPage(ctx, "there is no item at this address")
-                                    : *refused;
-    }
-  }
-  auto history = Full(ctx).History(*uuid);
-  if (!history.ok()) return Problem(ctx, history.status());
-  const std::int64_t from = authoring_api::IfMatchRevision(ctx.request.Query("from"));
-  const std::int64_t to = authoring_api::IfMatchRevision(ctx.request.Query("to"));
-  const Revision* a = nullptr;
-  const Revision* b = nullptr;
-  for (const Revision& r : *history) {
-    if (r.number == from) a = &r;
-    if (r.number == to) b = &r;
-  }
+  ItemHistory h;
+  if (auto refused = LoadItemHistory(ctx, h)) return *refused;
+  const std::string* uuid = &h.uuid;
+  const Item* item = &h.item;
+  const auto [a, b] = authoring_api::PickRevisions(h.revisions, ctx.request, item->revision);
   if (a == nullptr || b == nullptr) {
     return Problem(ctx, Status::Invalid("choose two revisions of this item to compare"));
   }

@@ -3,12 +3,14 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "storage/public_view.h"
 #include "web/account_api.h"
 #include "web/account_pages.h"
 #include "web/admin_pages.h"
-#include "storage/public_view.h"
 #include "web/api.h"
 #include "web/auth.h"
+#include "web/authoring_api.h"
+#include "web/authoring_pages.h"
 #include "web/case_api.h"
 #include "web/gzip.h"
 #include "web/http/etag.h"
@@ -41,6 +43,28 @@ constexpr RouteEntry kRoutes[] = {
     {"POST", "/admin/organisations/{org}/import", admin::Import},
     {"GET", "/admin/organisations/{org}/export", admin::ExportPage, Access::kPersonal},
     {"GET", "/admin/organisations/{org}/export/{framework}", admin::Export, Access::kPersonal},
+    // Authoring (docs/authoring.md): drafts are their organisation's, so every page is personal.
+    {"GET", "/drafts", authoring_pages::Drafts, Access::kPersonal},
+    {"POST", "/drafts", authoring_pages::CreateDraft},
+    {"POST", "/drafts/editions", authoring_pages::CreateEdition},
+    {"GET", "/drafts/{id}", authoring_pages::TaskList, Access::kPersonal},
+    {"GET", "/drafts/{id}/details", authoring_pages::Details, Access::kPersonal},
+    {"POST", "/drafts/{id}/details", authoring_pages::SaveDetails},
+    {"GET", "/drafts/{id}/map", authoring_pages::Map, Access::kPersonal},
+    {"POST", "/drafts/{id}/items", authoring_pages::AddItem},
+    {"GET", "/drafts/{id}/items/{item}", authoring_pages::ItemPage, Access::kPersonal},
+    {"POST", "/drafts/{id}/items/{item}", authoring_pages::SaveItem},
+    {"POST", "/drafts/{id}/items/{item}/move", authoring_pages::MoveItem},
+    {"GET", "/drafts/{id}/items/{item}/remove", authoring_pages::ConfirmRemove, Access::kPersonal},
+    {"POST", "/drafts/{id}/items/{item}/remove", authoring_pages::RemoveItem},
+    {"POST", "/drafts/{id}/items/{item}/restore", authoring_pages::Restore},
+    {"GET", "/drafts/{id}/mappings", authoring_pages::Mappings, Access::kPersonal},
+    {"POST", "/drafts/{id}/mappings", authoring_pages::SaveMapping},
+    {"GET", "/drafts/{id}/publish", authoring_pages::CheckAnswers, Access::kPersonal},
+    {"POST", "/drafts/{id}/publish", authoring_pages::Publish},
+    {"GET", "/items/{uuid}/history", authoring_pages::History},
+    {"GET", "/items/{uuid}/diff", authoring_pages::Diff},
+    {"GET", "/review-dates", authoring_pages::ReviewDates},
     {"GET", "/about", pages::About},
     {"GET", "/search", pages::Search},
     {"GET", "/api/v1/search", api::Search},
@@ -60,6 +84,21 @@ constexpr RouteEntry kRoutes[] = {
     {"GET", "/api/v1/items/{uuid}", api::Item},
     {"GET", "/api/v1/items/{uuid}/associations", api::ItemAssociations},
     {"GET", "/api/v1/units/{urn}", api::Unit},
+    {"GET", "/api/v1/drafts", authoring_api::Drafts, Access::kPersonal},
+    {"POST", "/api/v1/frameworks", authoring_api::CreateDraft},
+    {"POST", "/api/v1/frameworks/{name}/editions", authoring_api::CreateEdition},
+    {"PATCH", "/api/v1/frameworks/{name}", authoring_api::PatchFramework},
+    {"POST", "/api/v1/frameworks/{name}/items", authoring_api::AddItem},
+    {"GET", "/api/v1/frameworks/{name}/checks", authoring_api::Checks, Access::kPersonal},
+    {"PUT", "/api/v1/frameworks/{name}/mappings", authoring_api::Mappings},
+    {"POST", "/api/v1/frameworks/{name}/publish", authoring_api::Publish},
+    {"PATCH", "/api/v1/items/{uuid}", authoring_api::PatchItem},
+    {"DELETE", "/api/v1/items/{uuid}", authoring_api::DeleteItem},
+    {"POST", "/api/v1/items/{uuid}/move", authoring_api::MoveItem},
+    {"POST", "/api/v1/items/{uuid}/restore", authoring_api::Restore},
+    {"GET", "/api/v1/items/{uuid}/revisions", authoring_api::ItemRevisions},
+    {"GET", "/api/v1/items/{uuid}/diff", authoring_api::ItemDiff},
+    {"GET", "/api/v1/review-dates", authoring_api::ReviewDates},
     {"GET", "/api/v1/me", account_api::Me, Access::kPersonal},
     {"GET", "/api/v1/tokens", account_api::Tokens, Access::kPersonal},
     {"POST", "/api/v1/tokens", account_api::CreateToken},

@@ -167,8 +167,14 @@ class ApiTest(unittest.TestCase):
         diff = api("GET", f"/items/{pc['uuid']}/diff?from=1&to=2", "editor").json()
         text = next(f for f in diff["fields"] if f["field"] == "text")
         self.assertTrue(text["changed"])
-        self.assertIn({"kind": "added", "text": "The team members are developed."},
-                      text["pieces"])
+        # Word by word: the words both share stay, the rest is removed or added; put back
+        # together, the pieces give each revision's text.
+        pieces = text["pieces"]
+        self.assertIn({"kind": "same", "text": "team"}, pieces)
+        self.assertEqual(" ".join(p["text"] for p in pieces if p["kind"] != "removed"),
+                         "The team members are developed.")
+        self.assertEqual(" ".join(p["text"] for p in pieces if p["kind"] != "added"),
+                         pc["text"])
         # Restore the first revision: the warning goes.
         restored = api("POST", f"/items/{pc['uuid']}/restore", "editor", {"revision": 1})
         self.assertEqual(restored.status, 200, restored)
@@ -246,10 +252,10 @@ class ConflictTest(unittest.TestCase):
         clash = bob.post(path, {"revision": "1", "text": "Bob's wording.", "title": ""},
                          page_b.body)
         self.assertEqual(clash.status, 409, clash)
-        body = clash.body.decode()
+        body = html.unescape(clash.body.decode())
         self.assertIn("saved this while you were editing it", body)
-        self.assertIn("Bob&#39;s wording.", body)   # his text, back in the form
-        self.assertIn("Alice&#39;s wording.", body)  # the saved version beside it
+        self.assertIn(">Bob's wording.</textarea>", body)   # his text, back in the form
+        self.assertIn("Alice's wording.", body)  # the saved version beside it
         self.assertEqual(hidden(clash.body, "revision"), "2")
         self.assertEqual(api("GET", "/items/" + pc["uuid"], "editor").json()["text"],
                          "Alice's wording.")

@@ -123,7 +123,7 @@ TEST_F(CliTest, ListJsonPrintsExactlyTheDocumentedShape) {
   Ok({"import", Fixture("good/tiny.json")});
   EXPECT_EQ(Ok({"list", "--json"}),
             "{\"frameworks\":[{\"uuid\":\"8380922b-e0e8-54ea-bdd6-57064eee9e50\",\"code\":\"TINY\","
-            "\"edition\":\"1\",\"title\":\"A tiny suite for tests\",\"status\":\"draft\","
+            "\"edition\":\"1\",\"title\":\"A tiny suite for tests\",\"status\":\"approved\","
             "\"units\":1,\"statements\":5}]}\n");
 }
 

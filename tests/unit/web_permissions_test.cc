@@ -1,6 +1,6 @@
 // The permission matrix through the site's handlers, without sockets: each role against each
-// write and admin read of accounts and admin work, through the API (bearer tokens) and the
-// pages (sessions with their CSRF token). Allowed exactly where RoleAllows says (whose table
+// write and admin read of accounts, admin work and authoring, through the API (bearer tokens)
+// and the pages (sessions with their CSRF token). Allowed exactly where RoleAllows says (whose table
 // tests/unit/app_accounts_test.cc holds against docs/accounts.md); a refusal is 403 and
 // changes nothing. Another organisation's admin is refused everything here.
 // tests/integration/accounts_test.py runs the same matrix against the real server.
@@ -11,9 +11,11 @@
 #include <map>
 
 #include "app/accounts.h"
+#include "app/authoring.h"
 #include "app/demo.h"
 #include "app/importer.h"
 #include "storage/sqlite/sqlite_store.h"
+#include "unit/doc_builder.h"
 #include "unit/test_support.h"
 #include "unit/web_request.h"
 #include "web/site.h"
@@ -50,8 +52,37 @@ class PermissionsTest : public ::testing::Test {
     };
     for (Role role : AllRoles()) add(std::string(RoleName(role)), std::string(DemoOrganisationId()), role);
     add("other-admin", *other_org_, Role::kAdmin);
+    // Authoring: a draft edition of ML@2024 the demo body owns, and for each caller a complete
+    // draft suite of their own to publish (publishing uses a draft up).
+    ChangeContext demo{"root", "permission tests", std::string(DemoOrganisationId())};
+    auto ml = ResolveFramework(*store, "ML@2024");
+    ASSERT_TRUE(ml.ok());
+    auto draft = CreateDraftEdition(*store, *ml, "2099", demo);
+    ASSERT_TRUE(draft.ok()) << draft.status().message();
+    draft_ = new std::string(*draft);
+    ml_ = new std::string(*ml);
+    publishable_ = new std::map<std::string, std::string>();
+    for (const char* who : {"viewer", "reviewer", "editor", "admin", "other-admin", "nobody"}) {
+      FrameworkDoc doc = test::EmptyFramework(std::string("PUB-") + who, "1");
+      doc.framework.status = FrameworkStatus::kDraft;
+      doc.framework.key_purpose = "Keep things working.";
+      test::AddItem(doc, ItemType::kKeyArea, "A").title = "Key area A";
+      Item& unit = test::AddItem(doc, ItemType::kUnit, "A1", "A");
+      unit.title = "Set team goals";
+      unit.unit.urn = std::string("PUB") + who;
+      unit.unit.overview = "What this unit is about.";
+      unit.unit.review = "2030-01-01";
+      test::AddItem(doc, ItemType::kPerformanceCriterion, "A1.P1", "A1").text =
+          "Identify the goals of the team.";
+      test::AddItem(doc, ItemType::kKnowledge, "A1.K1", "A1").text = "How to set goals.";
+      ASSERT_TRUE(store->SaveFrameworks({doc}, demo).ok());
+      (*publishable_)[who] = doc.framework.uuid;
+    }
   }
   static void TearDownTestSuite() {
+    delete publishable_;
+    delete ml_;
+    delete draft_;
     delete sessions_;
     delete tokens_;
     delete other_org_;
@@ -69,15 +100,17 @@ class PermissionsTest : public ::testing::Test {
          {"SELECT count(*) FROM users", "SELECT count(*) FROM memberships",
           "SELECT count(*) FROM memberships WHERE role = 'reviewer'",
           "SELECT count(*) FROM api_tokens", "SELECT count(*) FROM frameworks",
-          "SELECT count(*) FROM revisions", "SELECT count(*) FROM framework_owners"}) {
+          "SELECT count(*) FROM revisions", "SELECT count(*) FROM framework_owners",
+          "SELECT count(*) FROM items", "SELECT count(*) FROM associations",
+          "SELECT count(*) FROM audit_log"}) {
       out.push_back(test::QueryInt(db, sql));
     }
     return out;
   }
 
   Response Api(const std::string& who, const std::string& method, const std::string& path,
-               const std::string& body = "") {
-    Headers headers{{"host", "opennos.test"}};
+               const std::string& body = "", Headers headers = {}) {
+    headers.emplace_back("host", "opennos.test");
     if (!who.empty()) headers.emplace_back("authorization", "Bearer " + tokens_->at(who));
     return site_.Handle(test::MakeRequest(method, "/api/v1" + path, headers, body));
   }
@@ -98,10 +131,52 @@ class PermissionsTest : public ::testing::Test {
     return user.ok() ? user->id : "00000000-0000-4000-8000-000000000000";
   }
 
+  // The draft's current state, read afresh.
+  FrameworkDoc Draft() {
+    auto store = test::OpenStoreIn(dir_->path());
+    auto doc = store->LoadFramework(*draft_);
+    if (!doc.ok()) throw std::runtime_error(doc.status().message());
+    return *doc;
+  }
+  // The draft's first unit, and its first statement still there.
+  Item DraftUnit() {
+    for (const Item& i : Draft().items) {
+      if (i.type == ItemType::kUnit) return i;
+    }
+    throw std::runtime_error("the draft has no unit");
+  }
+  Item DraftStatement() {
+    const FrameworkDoc doc = Draft();
+    const std::string unit = DraftUnit().uuid;
+    for (const Item& i : doc.items) {
+      if (i.parent_uuid == unit && i.type == ItemType::kPerformanceCriterion) return i;
+    }
+    throw std::runtime_error("no statement left to remove");
+  }
+  // The published unit of ML@2024 that the draft's first unit copies.
+  std::string OldUnit() {
+    auto store = test::OpenStoreIn(dir_->path());
+    auto doc = store->LoadFramework(*ml_);
+    for (const Item& i : doc->items) {
+      if (i.type == ItemType::kUnit) return i.uuid;
+    }
+    return "";
+  }
+  static Headers IfMatch(std::int64_t revision) {
+    return {{"if-match", "\"" + std::to_string(revision) + "\""},
+            {"content-type", "application/merge-patch+json"}};
+  }
+
   struct Operation {
     std::string name;
     std::optional<Permission> needs;  // nullopt: any signed-in user
     std::function<Response(PermissionsTest&, const std::string& who)> call;
+    // Whether another organisation's admin is refused (false for what each organisation may
+    // do for itself, like starting a new suite of its own).
+    bool other_organisation_refused = true;
+    // The refusal: 403, or 404 where what is refused is a draft, which the public view hides
+    // (docs/accounts.md).
+    int refusal = 403;
   };
 
   static std::string Org() { return std::string(DemoOrganisationId()); }
@@ -137,6 +212,63 @@ class PermissionsTest : public ::testing::Test {
         {"make a token", std::nullopt,
          [](PermissionsTest& t, const std::string& w) {
            return t.Api(w, "POST", "/tokens", R"({"name":"more"})");
+         }},
+        {"start a draft suite", Permission::kEditDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Api(w, "POST", "/frameworks",
+                        R"({"code":"NEW-)" + w + R"(","edition":"1","title":"A new suite"})");
+         },
+         false},
+        {"start a draft edition", Permission::kEditDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Api(w, "POST", "/frameworks/CM/editions", R"({"edition":"2100-)" + w + "\"}");
+         }},
+        {"read a draft's checks", Permission::kReadDrafts,
+         [d = *draft_](PermissionsTest& t, const std::string& w) {
+           return t.Api(w, "GET", "/frameworks/" + d + "/checks");
+         },
+         true, 404},
+        {"edit a draft suite", Permission::kEditDrafts,
+         [d = *draft_](PermissionsTest& t, const std::string& w) {
+           return t.Api(w, "PATCH", "/frameworks/" + d, R"({"title":"Retitled by )" + w + "\"}",
+                        IfMatch(t.Draft().framework.revision));
+         }},
+        {"add a statement", Permission::kEditDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Api(w, "POST", "/frameworks/" + *draft_ + "/items",
+                        R"({"type":"performance-criterion","parent":")" + t.DraftUnit().uuid +
+                            R"(","text":"Agree the plan with )" + w + "\"}");
+         }},
+        {"edit a unit", Permission::kEditDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           const Item unit = t.DraftUnit();
+           return t.Api(w, "PATCH", "/items/" + unit.uuid, R"({"title":"Lead the team )" + w + "\"}",
+                        IfMatch(unit.revision));
+         }},
+        {"move a unit", Permission::kEditDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Api(w, "POST", "/items/" + t.DraftUnit().uuid + "/move", R"({"position":0})");
+         }},
+        {"restore a revision", Permission::kEditDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           const Item unit = t.DraftUnit();
+           return t.Api(w, "POST", "/items/" + unit.uuid + "/restore", R"({"revision":1})",
+                        IfMatch(unit.revision));
+         }},
+        {"remove a statement", Permission::kEditDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Api(w, "DELETE", "/items/" + t.DraftStatement().uuid);
+         }},
+        {"map an old unit", Permission::kEditDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Api(w, "PUT", "/frameworks/" + *draft_ + "/mappings",
+                        R"({"from":")" + t.OldUnit() + R"(","type":"replacedBy","to":[")" +
+                            t.DraftUnit().uuid + "\"]}");
+         }},
+        {"publish", Permission::kPublish,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Api(w, "POST", "/frameworks/" + t.publishable_->at(w) + "/publish",
+                        R"({"as":"edition"})");
          }},
     };
   }
@@ -191,7 +323,7 @@ class PermissionsTest : public ::testing::Test {
         if (allowed) {
           EXPECT_LT(r.status, 400) << r.body;
         } else {
-          EXPECT_EQ(r.status, 403) << r.body;
+          EXPECT_EQ(r.status, op.refusal) << r.body;
           EXPECT_EQ(State(), before);
         }
         EXPECT_EQ(r.Get("Cache-Control"), "private, no-store");
@@ -199,8 +331,8 @@ class PermissionsTest : public ::testing::Test {
       SCOPED_TRACE(std::string(how) + ": " + op.name + " by another organisation's admin");
       const auto before = State();
       const Response r = op.call(*this, "other-admin");
-      if (op.needs) {
-        EXPECT_EQ(r.status, 403) << r.body;
+      if (op.needs && op.other_organisation_refused) {
+        EXPECT_EQ(r.status, op.refusal) << r.body;
         EXPECT_EQ(State(), before);
       }
     }
@@ -208,6 +340,9 @@ class PermissionsTest : public ::testing::Test {
 
   static inline test::ScratchDir* dir_ = nullptr;
   static inline std::string* other_org_ = nullptr;
+  static inline std::string* draft_ = nullptr;  // a draft edition of ML@2024
+  static inline std::string* ml_ = nullptr;     // ML@2024
+  static inline std::map<std::string, std::string>* publishable_ = nullptr;  // caller -> draft
   static inline std::map<std::string, std::string>* tokens_ = nullptr;
   static inline std::map<std::string, std::pair<std::string, std::string>>* sessions_ = nullptr;
   Site site_;

@@ -214,6 +214,18 @@ TEST_F(SiteTest, ServesAnOpenApiDocumentWhosePathsAllAnswer) {
       const size_t at = target.find(placeholder);
       if (at != std::string::npos) target.replace(at, placeholder.size(), value);
     }
+    // A required query parameter (a revision number, say) gets the value 1.
+    char separator = '?';
+    if (const auto* params = get->as_object().if_contains("parameters")) {
+      for (const auto& param : params->as_array()) {
+        const auto& o = param.as_object();
+        if (o.contains("in") && o.at("in") == "query" && o.contains("required") &&
+            o.at("required").as_bool()) {
+          target += separator + std::string(o.at("name").as_string()) + "=1";
+          separator = '&';
+        }
+      }
+    }
     const Response r = Get(target);
     // Without an index (none was given to this Site), search says it is unavailable.
     EXPECT_EQ(r.status, path == "/search" ? 503 : 200) << target;
@@ -225,7 +237,7 @@ TEST_F(SiteTest, ServesAnOpenApiDocumentWhosePathsAllAnswer) {
 
 TEST_F(SiteTest, AnswersOnlyGetAndHeadEverywhere) {
   for (const char* method : {"POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "FOO", "get"}) {
-    for (const char* target : {"/", "/api/v1/frameworks", "/nope", "/api/v1/nope",
+    for (const char* target : {"/", "/api/v1/frameworks/ML/tree", "/nope", "/api/v1/nope",
                                "/static/govuk-frontend-6.6.0.min.css"}) {
       const Response r = site_.Handle(MakeRequest(method, target));
       EXPECT_EQ(r.status, 405) << method << ' ' << target;
@@ -233,6 +245,10 @@ TEST_F(SiteTest, AnswersOnlyGetAndHeadEverywhere) {
     }
   }
   EXPECT_EQ(site_.Handle(MakeRequest("DELETE", "/api/v1/frameworks")).Get("Content-Type"), kJson);
+  // A path that also takes writes names them; its other methods are still refused.
+  const Response r = site_.Handle(MakeRequest("DELETE", "/api/v1/frameworks"));
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.Get("Allow"), "GET, HEAD, POST");
   EXPECT_EQ(site_.Handle(MakeRequest("DELETE", "/")).Get("Content-Type"), kText);
 }
 

@@ -154,6 +154,22 @@ std::vector<Item> TreeOrder(std::vector<Item> items) {
   return out;
 }
 
+// The audit entry of a write: `e` with its time and what the write changed.
+AuditEntry AuditOf(AuditEntry e, const SaveReport& r) {
+  if (e.at == 0) {
+    e.at = std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+               .count();
+  }
+  const std::string counts =
+      "items " + std::to_string(r.items_added) + " added, " + std::to_string(r.items_changed) +
+      " changed, " + std::to_string(r.items_removed) + " removed; associations " +
+      std::to_string(r.associations_added) + " added, " + std::to_string(r.associations_changed) +
+      " changed, " + std::to_string(r.associations_removed) + " removed";
+  e.detail = e.detail.empty() ? counts : e.detail + " (" + counts + ")";
+  return e;
+}
+
 class SqlStore final : public Store {
  public:
   explicit SqlStore(std::unique_ptr<Database> db) : db_(std::move(db)), accounts_(*db_) {}
@@ -407,6 +423,7 @@ Result<SaveReport> SqlStore::SaveOnce(const std::vector<FrameworkDoc>& docs,
       return s.WithContext("framework " + doc.framework.code + "@" + doc.framework.edition);
     }
   }
+  if (who.audit) RETURN_IF_ERROR(accounts_.AppendAudit(AuditOf(*who.audit, w.report)));
   if (w.logged) RETURN_IF_ERROR(db_->AnnounceChange());
   RETURN_IF_ERROR(tx.Commit());
   return w.report;
