@@ -203,8 +203,12 @@ TEST_F(SiteTest, ServesAnOpenApiDocumentWhosePathsAllAnswer) {
   EXPECT_EQ(doc.at("openapi"), "3.0.3");
   const std::string prefix(doc.at("servers").at(0).at("url").as_string());
   ASSERT_EQ(prefix, "/api/v1");
+  // An analysis job, for the job's own address.
+  const Response accepted = Get("/api/v1/frameworks/CM/duplicates?threshold=0.99&wait=0");
+  ASSERT_EQ(accepted.status, 202);
+  const std::string job(boost::json::parse(accepted.body).at("job").at("id").as_string());
   const std::vector<std::pair<std::string, std::string>> values{
-      {"{name}", "ML@2012"}, {"{uuid}", unit_2012_->uuid}, {"{urn}", "ODSMLA1"}};
+      {"{name}", "ML@2012"}, {"{uuid}", unit_2012_->uuid}, {"{urn}", "ODSMLA1"}, {"{id}", job}};
   for (const auto& [path, item] : doc.at("paths").as_object()) {
     // The public reads; those that need credentials: tests/unit/web_permissions_test.cc.
     const auto* get = item.as_object().if_contains("get");
@@ -214,6 +218,8 @@ TEST_F(SiteTest, ServesAnOpenApiDocumentWhosePathsAllAnswer) {
       const size_t at = target.find(placeholder);
       if (at != std::string::npos) target.replace(at, placeholder.size(), value);
     }
+    // The required query parameter of the analyses of two frameworks.
+    if (path.ends_with("/coverage") || path.ends_with("/crosswalk")) target += "?against=CM";
     const Response r = Get(target);
     // Without an index (none was given to this Site), search says it is unavailable.
     EXPECT_EQ(r.status, path == "/search" ? 503 : 200) << target;
