@@ -34,7 +34,6 @@ struct AnalysisForm {
 
   // Coverage and crosswalk without ?against= (a page then shows its form only).
   bool missing_against() const;
-  bool ready() const { return errors.empty() && !missing_against(); }
 };
 
 // The default threshold of each analysis (as the CLI's).

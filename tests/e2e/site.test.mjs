@@ -503,7 +503,7 @@ test('a long analysis shows a progress page that turns into the report by itself
     assert.match(await page.locator('main [role=status]').innerText(), /Analysing|Waiting|Finished/);
     assert.equal(await page.locator('meta[http-equiv=refresh]').getAttribute('content'), '2');
     assert.equal(await page.locator('main a[href^="/analysis/jobs/"]').count() > 0, true, 'a way to stop reloading');
-    await page.locator('#pairs').waitFor({ timeout: 15000 });
+    await page.locator('#pairs').waitFor({ timeout: 30000 });
     assert.match(await page.title(), /^Duplicated statements: ML@2024/);
     assertNoProblems(page, 'progress to report');
   } finally {

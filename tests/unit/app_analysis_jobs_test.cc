@@ -39,7 +39,7 @@ class Gate {
   // Waits until `n` jobs are held.
   bool Holding(int n) {
     std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, 10s, [&] { return waiting_ >= n; });
+    return changed_.wait_for(lock, 30s, [&] { return waiting_ >= n; });
   }
 
  private:
