@@ -5,7 +5,6 @@
 #include "app/resources.h"
 #include "core/codec.h"
 #include "core/uuid.h"
-#include "web/editions.h"
 #include "search/results_json.h"
 #include "web/authoring_access.h"
 #include "web/authoring_api.h"
@@ -140,27 +139,6 @@ Response FrameworkAssociations(const Context& ctx) {
   if (!doc.ok()) return Fail(doc.status());
   return JsonResponse(200, json::object{{"framework", FrameworkRef(doc->framework)},
                                         {"associations", AssociationsJson(doc->associations)}});
-}
-
-Response Editions(const Context& ctx) {
-  auto uuid = ResolveFramework(ctx.store, ctx.params[0]);
-  if (!uuid.ok()) return Fail(uuid.status());
-  auto chosen = ctx.store.GetFramework(*uuid);
-  auto all = ctx.store.ListFrameworks();
-  if (!chosen.ok()) return Fail(chosen.status());
-  if (!all.ok()) return Fail(all.status());
-  std::vector<opennos::Framework> editions;
-  for (const auto& s : *all) {
-    if (s.framework.code == chosen->code) editions.push_back(s.framework);
-  }
-  json::array list, comparisons;
-  for (const auto& f : editions) list.push_back(FrameworkRef(f));
-  for (size_t i = 0; i + 1 < editions.size(); ++i) {
-    comparisons.push_back(EditionComparisonJson(ctx.store, editions[i], editions[i + 1]));
-  }
-  return JsonResponse(200, json::object{{"code", chosen->code},
-                                        {"editions", std::move(list)},
-                                        {"comparisons", std::move(comparisons)}});
 }
 
 Response Item(const Context& ctx) {

@@ -10,7 +10,6 @@ Response Frameworks(const Context& ctx);             // list, as `opennos list -
 Response Framework(const Context& ctx);              // one framework record with counts
 Response Tree(const Context& ctx);                   // the item tree, nested
 Response FrameworkAssociations(const Context& ctx);  // associations the framework states
-Response Editions(const Context& ctx);               // edition mappings of the framework's code
 Response Item(const Context& ctx);                   // one item with its place in the tree
 Response ItemAssociations(const Context& ctx);       // associations at either end of an item
 Response Unit(const Context& ctx);                   // a unit by URN, with its statements

@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "app/accounts.h"
+#include "app/analysis_jobs.h"
 
 namespace opennos::web {
 
@@ -20,6 +21,8 @@ struct SiteOptions {
   bool behind_proxy = false;
   // The current time in Unix seconds; empty: the system clock. Tests set it.
   std::function<std::int64_t()> clock;
+  // The runner of long analyses: how many at once, how long results are kept (app/analysis_jobs.h).
+  AnalysisJobsOptions analysis;
 };
 
 }  // namespace opennos::web

@@ -11,7 +11,6 @@
 #include "web/lookup.h"
 #include "web/map_svg.h"
 #include "web/subset.h"
-#include "web/editions.h"
 #include "search/index.h"
 
 namespace opennos::web::pages {
@@ -222,6 +221,9 @@ Response Suite(const Context& ctx) {
                      {"editions", std::move(editions)},
                      {"several_editions", several},
                      {"editions_url", "/suites/" + PercentEncode(f.code) + "/editions"},
+                     {"duplicates_url", SuiteUrl(f) + "/duplicates"},
+                     {"coverage_url", SuiteUrl(f) + "/coverage"},
+                     {"crosswalk_url", SuiteUrl(f) + "/crosswalk"},
                      {"download_json", SuiteUrl(f) + "/download.json"},
                      {"download_csv", SuiteUrl(f) + "/download.csv"},
                      {"nav_suites", true}};
@@ -547,33 +549,6 @@ Response Search(const Context& ctx) {
 Response About(const Context& ctx) {
   return HtmlPage(200, "about", json::object{{"title", "About OpenNOS"}, {"nav_about", true}},
                   ctx);
-}
-
-Response Editions(const Context& ctx) {
-  // The authored replacedBy mappings between consecutive editions of a suite (issue 8 brings
-  // the computed comparison).
-  auto newest_uuid = ResolveFramework(ctx.store, ctx.params[0]);
-  if (!newest_uuid.ok()) return StoreError(ctx, newest_uuid.status());
-  auto newest = ctx.store.GetFramework(*newest_uuid);
-  if (!newest.ok()) return StoreError(ctx, newest.status());
-  auto all = ctx.store.ListFrameworks();
-  if (!all.ok()) return StoreError(ctx, all.status());
-  std::vector<Framework> editions;
-  for (const auto& s : *all) {
-    if (s.framework.code == newest->code) editions.push_back(s.framework);
-  }
-  json::array comparisons;
-  for (size_t i = 0; i + 1 < editions.size(); ++i) {
-    comparisons.push_back(EditionComparisonJson(ctx.store, editions[i], editions[i + 1]));
-  }
-  std::reverse(comparisons.begin(), comparisons.end());
-  json::object model{{"title", newest->title + ": editions"},
-                     {"suite_title", newest->title},
-                     {"code", newest->code},
-                     {"comparisons", comparisons},
-                     {"has_comparisons", !comparisons.empty()},
-                     {"nav_suites", true}};
-  return HtmlPage(200, "editions", std::move(model), ctx);
 }
 
 }  // namespace opennos::web::pages

@@ -10,7 +10,6 @@ Response Home(const Context& ctx);
 Response Suites(const Context& ctx);
 Response Suite(const Context& ctx);          // /suites/{name}
 Response SuiteDownload(const Context& ctx);  // /suites/{name}/download.{json|csv}
-Response Editions(const Context& ctx);       // /suites/{name}/editions
 Response Unit(const Context& ctx);           // /nos/{urn}[?edition=E]
 Response UnitDownload(const Context& ctx);   // /nos/{urn}/download.{json|csv}
 Response ItemPage(const Context& ctx);       // /items/{uuid}

@@ -28,6 +28,7 @@ struct Context {
   std::string address{};                  // the client's IP address (web/auth.h: ClientAddress)
   std::int64_t now = 0;                   // Unix seconds, from the site's clock
   Store* full_store = nullptr;  // the whole store, drafts included, for authoring handlers
+  AnalysisJobs* jobs = nullptr;           // the site's analysis runner; null if it has none
 };
 
 // An HTML page: the `page` template's output inside the site layout. `layout` holds the

@@ -7,6 +7,8 @@
 #include "web/account_api.h"
 #include "web/account_pages.h"
 #include "web/admin_pages.h"
+#include "web/analysis_api.h"
+#include "web/analysis_pages.h"
 #include "web/api.h"
 #include "web/auth.h"
 #include "web/authoring_api.h"
@@ -70,7 +72,12 @@ constexpr RouteEntry kRoutes[] = {
     {"GET", "/api/v1/search", api::Search},
     {"GET", "/suites", pages::Suites},
     {"GET", "/suites/{name}", pages::Suite},
-    {"GET", "/suites/{name}/editions", pages::Editions},
+    {"GET", "/suites/{name}/editions", analysis_pages::Editions},
+    {"GET", "/suites/{name}/duplicates", analysis_pages::Duplicates},
+    {"GET", "/suites/{name}/coverage", analysis_pages::Coverage},
+    {"GET", "/suites/{name}/crosswalk", analysis_pages::Crosswalk},
+    {"GET", "/analysis/jobs/{id}", analysis_pages::Job},
+    {"POST", "/analysis/jobs/{id}/cancel", analysis_pages::Cancel},
     {"GET", "/suites/{name}/download.{json|csv}", pages::SuiteDownload},
     {"GET", "/nos/{urn}", pages::Unit},
     {"GET", "/nos/{urn}/download.{json|csv}", pages::UnitDownload},
@@ -80,7 +87,12 @@ constexpr RouteEntry kRoutes[] = {
     {"GET", "/api/v1/frameworks/{name}", api::Framework},
     {"GET", "/api/v1/frameworks/{name}/tree", api::Tree},
     {"GET", "/api/v1/frameworks/{name}/associations", api::FrameworkAssociations},
-    {"GET", "/api/v1/frameworks/{name}/editions", api::Editions},
+    {"GET", "/api/v1/frameworks/{name}/editions", analysis_api::Editions},
+    {"GET", "/api/v1/frameworks/{name}/duplicates", analysis_api::Duplicates},
+    {"GET", "/api/v1/frameworks/{name}/coverage", analysis_api::Coverage},
+    {"GET", "/api/v1/frameworks/{name}/crosswalk", analysis_api::Crosswalk},
+    {"GET", "/api/v1/analysis/jobs/{id}", analysis_api::Job},
+    {"POST", "/api/v1/analysis/jobs/{id}/cancel", analysis_api::Cancel},
     {"GET", "/api/v1/items/{uuid}", api::Item},
     {"GET", "/api/v1/items/{uuid}/associations", api::ItemAssociations},
     {"GET", "/api/v1/units/{urn}", api::Unit},
@@ -217,7 +229,8 @@ Site::Site(StoreFactory open_store, IndexFactory open_index, SiteOptions options
     : id_(next_site_id++),
       open_store_(std::move(open_store)),
       open_index_(std::move(open_index)),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      jobs_(std::make_unique<AnalysisJobs>(open_store_, options_.analysis)) {}
 
 search::Index* Site::ThreadIndex() {
   if (!open_index_) return nullptr;
@@ -354,8 +367,13 @@ Response Site::Shared(const Request& request) {
     auto fresh = std::make_shared<Cached>();
     fresh->response = Route(request, ThreadStore());
     Response& r = fresh->response;
+    // An answer that changes without the store changing (an analysis in progress, a job's
+    // state) says no-store: it is neither cached (below) nor given an ETag.
+    const bool volatile_answer = r.Get("Cache-Control").find("no-store") != std::string::npos;
     if (r.Get("Cache-Control").empty()) r.Set("Cache-Control", "no-cache");
-    if (r.status == 200 && r.Get("ETag").empty()) r.Set("ETag", StrongEtag(r.body));
+    if (r.status == 200 && !volatile_answer && r.Get("ETag").empty()) {
+      r.Set("ETag", StrongEtag(r.body));
+    }
     const std::string type = r.Get("Content-Type");
     if (r.body.size() > 512 && (type.rfind("text/", 0) == 0 || type == "application/json")) {
       fresh->gzipped = Gzip(r.body);
@@ -388,6 +406,7 @@ Response Site::Personal(const Request& request, const RouteEntry* route,
               IsSearch(request.path) ? ThreadIndex() : nullptr};
   ctx.full_store = &store;
   ctx.options = &options_;
+  ctx.jobs = jobs_.get();
   ctx.now = options_.clock ? options_.clock() : NowSeconds();
   ctx.address = ClientAddress(request, options_);
   // Who is asking: a bearer token first, else a session cookie.
@@ -497,6 +516,7 @@ Response Site::Route(const Request& request, Store& store) {
   Context ctx{request, view, {}, IsSearch(request.path) ? ThreadIndex() : nullptr};
   ctx.full_store = &store;
   ctx.options = &options_;
+  ctx.jobs = jobs_.get();
   if (match.route != nullptr) {
     ctx.params = std::move(match.params);
     return match.route->handler(ctx);

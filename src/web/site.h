@@ -47,7 +47,8 @@ struct RouteEntry {
 class Site {
  public:
   // `open_store` opens a connection to the store; `open_index` a reader of the search index
-  // (may be empty: search then says it is unavailable). The site keeps one of each per thread.
+  // (may be empty: search then says it is unavailable). The site keeps one of each per thread,
+  // and runs analyses on threads of its own (stopped when the site is destroyed).
   explicit Site(StoreFactory open_store, IndexFactory open_index = {}, SiteOptions options = {});
   Site(const Site&) = delete;
   Site& operator=(const Site&) = delete;
@@ -90,6 +91,8 @@ class Site {
   std::size_t cache_bytes_ = 0;
   std::int64_t generation_ = -1;
   std::atomic<std::int64_t> next_check_ms_{0};
+  // Last, so that it stops (cancelling its jobs) before the rest goes.
+  std::unique_ptr<AnalysisJobs> jobs_;
 };
 
 }  // namespace opennos::web

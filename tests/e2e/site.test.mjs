@@ -59,7 +59,7 @@ let serverLog = '';
 let base = '';
 let browser = null;
 // Addresses that hold identifiers, looked up through the API once the server runs.
-const ids = { item: '', suite: '' };
+const ids = { item: '', suite: '', job: '' };
 
 function cleanupSync() {
   if (server && server.exitCode === null && server.signalCode === null) {
@@ -322,6 +322,39 @@ const PAGES = [
   { name: 'editions', path: '/suites/ML/editions',
     h1: 'Management and Leadership: how the units changed between editions',
     check: async (page) => assert.ok(await page.locator('table.govuk-table tbody tr').count() > 10) },
+  { name: 'duplicates', path: '/suites/ML/duplicates?threshold=0.5', h1: 'Duplicated statements',
+    caption: /Management and Leadership \(ML@2024\)/,
+    check: async (page) => {
+      assert.ok(await page.locator('.opennos-pair').count() > 0, 'pairs listed');
+      assert.equal(await page.locator('.opennos-pair').first().locator('.opennos-pair__side').count(), 2, 'side by side');
+      assert.ok(await page.locator('.opennos-pair mark.opennos-common').count() > 0, 'shared words marked');
+      assert.ok(await page.locator('#units + .opennos-table-wrapper tbody tr').count() > 0, 'units that share most');
+    } },
+  { name: 'coverage form', path: '/suites/ML/coverage', h1: 'Coverage by another framework',
+    check: async (page) => assert.equal(await page.locator('select#against option').count(), 4) },
+  { name: 'coverage', path: '/suites/ML/coverage?against=CM&threshold=0.3', h1: 'Coverage by another framework',
+    check: async (page) => {
+      assert.equal(await page.locator('svg.opennos-chart[role=img]').count(), 1, 'chart');
+      assert.ok(await page.locator('.opennos-gaps li').count() > 0, 'gaps');
+      assert.ok(await page.locator('.opennos-pair mark.opennos-common').count() > 0, 'best matches with shared words');
+    } },
+  { name: 'crosswalk', path: '/suites/ML/crosswalk?against=CM&threshold=0.4', h1: 'Crosswalk suggestions',
+    check: async (page) => {
+      assert.ok(await page.locator('.opennos-pair').count() > 0, 'suggestions');
+      assert.equal(await page.locator('main form[method=post]').count(), 0, 'read-only');
+    } },
+  { name: 'analysis form with an error', path: '/suites/ML/duplicates?threshold=1.5', status: 400,
+    h1: 'Duplicated statements', title: /^Error: /,
+    check: async (page) => {
+      assert.match(await page.locator('.govuk-error-summary').innerText(), /must be a number above 0 and at most 1/);
+      await page.locator('.govuk-error-summary a[href="#threshold"]').click();
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'threshold');
+    } },
+  { name: 'analysis job', path: () => `/analysis/jobs/${ids.job}`, h1: 'Duplicated statements',
+    check: async (page) => {
+      assert.equal(await page.locator('meta[http-equiv=refresh]').count(), 0, 'never reloads');
+      assert.match(await page.locator('main [role=status]').innerText(), /Finished|Analysing|Waiting/);
+    } },
   { name: 'unit', path: '/nos/ODSMLC3', h1: 'Develop the people in your team', caption: /ODSMLC3/,
     title: /^ODSMLC3 Develop the people in your team – OpenNOS$/,
     check: async (page) => {
@@ -379,7 +412,9 @@ async function findIds() {
     assert.equal(listResponse.status(), 200);
     const suite = (await listResponse.json()).frameworks.find((f) => f.code === 'ML' && f.edition === '2012');
     assert.ok(suite, 'ML@2012 in the list of frameworks');
-    return { item: keyArea.uuid, suite: suite.uuid };
+    const jobResponse = await context.request.get(`${base}/api/v1/frameworks/CM/duplicates?threshold=0.58&wait=0`);
+    assert.equal(jobResponse.status(), 202);
+    return { item: keyArea.uuid, suite: suite.uuid, job: (await jobResponse.json()).job.id };
   } finally {
     await context.close();
   }
@@ -455,6 +490,54 @@ test('every page reflows and stays accessible on a 320px screen', async (t) => {
         }
       });
     }
+  } finally {
+    await context.close();
+  }
+});
+
+test('a long analysis shows a progress page that turns into the report by itself', async () => {
+  const context = await newContext();
+  try {
+    // wait=0: the server never waits for a job this request starts, so the progress page is
+    // certain; the page reloads itself 2 seconds later and then shows the finished report.
+    const page = await watchedPage(context);
+    const response = await page.goto(`${base}/suites/ML/duplicates?threshold=0.56&wait=0`);
+    assert.equal(response.status(), 202);
+    assert.equal(await h1Text(page), 'Duplicated statements');
+    assert.match(await page.locator('main [role=status]').innerText(), /Analysing|Waiting|Finished/);
+    assert.equal(await page.locator('meta[http-equiv=refresh]').getAttribute('content'), '2');
+    assert.equal(await page.locator('main a[href^="/analysis/jobs/"]').count() > 0, true, 'a way to stop reloading');
+    await page.locator('#pairs').waitFor({ timeout: 30000 });
+    assert.match(await page.title(), /^Duplicated statements: ML@2024/);
+    assertNoProblems(page, 'progress to report');
+  } finally {
+    await context.close();
+  }
+});
+
+test('the progress page has no axe violation but its own reloading, which it lets people stop', async () => {
+  // The progress page reloads itself (<meta http-equiv="refresh">, so that it needs no
+  // JavaScript). axe's meta-refresh rule (WCAG 2.2.1) flags any delayed reload; the page meets
+  // 2.2.1 by its "Stop checking automatically" link to the job's page, which never reloads and
+  // is audited in full in the crawl above. Here the reload is held back while axe runs.
+  const context = await newContext();
+  try {
+    const page = await watchedPage(context);
+    const url = `${base}/suites/ML/coverage?against=CM&threshold=0.57&wait=0`;
+    let loads = 0;
+    await page.route(url, (route) => (loads++ === 0 ? route.continue() : route.abort('aborted')));
+    page.expectedErrorDocument = url;
+    const response = await page.goto(url);
+    assert.equal(response.status(), 202);
+    await page.addScriptTag({ url: new URL(AXE_URL_PATH, page.url()).href });
+    const ids = await page.evaluate(async (tags) => {
+      // eslint-disable-next-line no-undef
+      const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+      return r.violations.map((v) => v.id);
+    }, AXE_TAGS);
+    assert.deepEqual(ids, ['meta-refresh']);
+    const stop = page.locator('main a', { hasText: 'Stop checking automatically' });
+    assert.match(await stop.getAttribute('href'), /^\/analysis\/jobs\/[0-9a-f]{32}$/);
   } finally {
     await context.close();
   }

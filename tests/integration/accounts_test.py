@@ -545,7 +545,7 @@ class DocumentedSecuredOperationsTest(server_test.DocumentedAnswers, unittest.Te
             ("/organisations/{org}/export/{framework}", "get",
              api("GET", org + "/export/ML", "reviewer")),
             ("/organisations/{org}/export/{framework}", "get", api("GET", org + "/export/ML")),
-        ]
+        ] + self.cancel_calls()
         provoked = set()
         for template, method, answer in calls:
             with self.subTest(path=template, method=method, status=answer.status):
@@ -559,6 +559,29 @@ class DocumentedSecuredOperationsTest(server_test.DocumentedAnswers, unittest.Te
                 for status in operation["responses"]:
                     with self.subTest(path=template, method=method, documented=status):
                         self.assertIn((template, method, status), provoked)
+
+    @staticmethod
+    def cancel_calls():
+        """Cancelling analysis jobs: only the signed-in user who started one, while a member of
+        the organisation that owns the framework."""
+        fresh = iter(range(10**6))
+
+        def job(who, framework="ML"):
+            answer = api("GET", f"/frameworks/{framework}/duplicates?threshold=0.77{next(fresh)}&wait=0", who)
+            assert answer.status == 202, answer
+            return answer.json()["job"]["id"]
+
+        viewers, outsiders, anyones = job("viewer"), job("other-admin"), job(None)
+        cancel = lambda id, who: api("POST", f"/analysis/jobs/{id}/cancel", who)
+        template = "/analysis/jobs/{id}/cancel"
+        return [
+            (template, "post", cancel(viewers, None)),
+            (template, "post", cancel(viewers, "editor")),      # not theirs: 403
+            (template, "post", cancel(anyones, "viewer")),      # nobody's: 403
+            (template, "post", cancel(outsiders, "other-admin")),  # no role on ML: 403
+            (template, "post", cancel("0123456789abcdef0123456789abcdef", "viewer")),
+            (template, "post", cancel(viewers, "viewer")),
+        ]
 
     @staticmethod
     def clashing_file():

@@ -9,6 +9,7 @@ Run alone: /usr/bin/python3 tests/integration/server_test.py -v
 
 import gzip
 import http.client
+import itertools
 import json
 import os
 import re
@@ -265,6 +266,17 @@ def raw_status(data):
 # --- The route table in site.cc ----------------------------------------------------------------
 
 
+# Numbers no earlier request used, for thresholds that start a new analysis job.
+FRESH = itertools.count(1000)
+
+
+def fresh_job():
+    """The identifier of a new analysis job (a report asked for with wait=0)."""
+    answer = get(f"/api/v1/frameworks/CM/duplicates?threshold=0.5{next(FRESH)}&wait=0")
+    assert answer.status == 202, answer
+    return answer.json()["job"]["id"]
+
+
 def site_operations():
     """(method, pattern) of every line of site.cc's route table, in order."""
     with open(SITE_CC, encoding="utf-8") as f:
@@ -308,14 +320,14 @@ def route_matches(pattern, path):
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 DATE_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 KNOWN_KEYWORDS = {"type", "required", "properties", "items", "enum", "$ref", "nullable",
-                  "additionalProperties", "allOf", "anyOf", "pattern", "format", "minimum",
+                  "additionalProperties", "allOf", "anyOf", "pattern", "format", "minimum", "maximum",
                   "description", "example", "examples"}
 
 
 class SchemaValidator:
     """Validates JSON values against OpenAPI 3.0 schemas: type, nullable, required, properties,
-    additionalProperties, items, enum, $ref, allOf, anyOf, pattern, format (uuid, date) and
-    minimum. A keyword it does not know is an error, so the document cannot use one unchecked."""
+    additionalProperties, items, enum, $ref, allOf, anyOf, pattern, format (uuid, date),
+    minimum and maximum. A keyword it does not know is an error, so the document cannot use one unchecked."""
 
     def __init__(self, document):
         self.document = document
@@ -363,6 +375,8 @@ class SchemaValidator:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if "minimum" in schema and value < schema["minimum"]:
                 out.append(f"{where}: {value} is below the minimum {schema['minimum']}")
+            if "maximum" in schema and value > schema["maximum"]:
+                out.append(f"{where}: {value} is above the maximum {schema['maximum']}")
         if isinstance(value, list) and "items" in schema:
             for i, element in enumerate(value):
                 self._check(element, schema["items"], f"{where}[{i}]", out)
@@ -454,6 +468,18 @@ class PagesTest(unittest.TestCase):
             ("/suites/ML@2012", 200, html),
             ("/suites/ML%402012", 200, html),
             ("/suites/ML/editions", 200, html),
+            ("/suites/ML/editions?threshold=0.4&by=similarity", 200, html),
+            ("/suites/ML/duplicates", 200, html),
+            ("/suites/ML@2012/duplicates?threshold=0.6", 200, html),
+            ("/suites/ML/coverage", 200, html),
+            ("/suites/ML/coverage?against=CM&threshold=0.4", 200, html),
+            ("/suites/CM/crosswalk?against=ML", 200, html),
+            ("/analysis/jobs/" + fresh_job(), 200, html),
+            ("/suites/ML/duplicates?threshold=0", 400, html),
+            ("/suites/ML/coverage?against=NOPE", 400, html),
+            ("/suites/ML/crosswalk?against=ML", 400, html),
+            ("/suites/NOPE/duplicates", 404, html),
+            ("/analysis/jobs/nope", 404, html),
             ("/suites/ML@2024/download.json", 200, js),
             ("/suites/CM/download.csv", 200, csv),
             ("/nos/ODSMLC3", 200, html),
@@ -871,7 +897,41 @@ class OpenApiTest(DocumentedAnswers, unittest.TestCase):
             ("/review-dates", "/review-dates?months=24", 200),
             ("/review-dates", "/review-dates", 200),
             ("/review-dates", "/review-dates?months=0", 400),
+        ] + self.analysis_calls()
+
+    def analysis_calls(self):
+        """The analyses: each report at a threshold no earlier request used, with wait=0, is
+        a new job and so certainly 202; the same without wait is the report."""
+        fresh = lambda: "0.6" + str(next(FRESH))
+        job = fresh_job()
+        calls = []
+        for kind, query in [("duplicates", ""), ("coverage", "&against=CM"),
+                            ("crosswalk", "&against=CM%402023&exact=0.95"), ("editions", "&by=auto")]:
+            template = "/frameworks/{name}/" + kind
+            calls += [
+                (template, f"/frameworks/ML/{kind}?threshold=0.5{query}", 200),
+                (template, f"/frameworks/ML@2012/{kind}?threshold={fresh()}{query}&wait=0", 202),
+                (template, f"/frameworks/ML/{kind}?threshold=0{query}", 400),
+                (template, f"/frameworks/ML/{kind}?threshold=1.5{query}", 400),
+                (template, f"/frameworks/ML/{kind}?threshold=abc{query}", 400),
+                (template, f"/frameworks/ML/{kind}?colour=red{query}", 400),
+                (template, f"/frameworks/NOPE/{kind}?threshold=0.5{query}", 404),
+            ]
+        calls += [
+            ("/frameworks/{name}/duplicates", "/frameworks/CM/duplicates", 200),
+            ("/frameworks/{name}/coverage", "/frameworks/CM/coverage?against=CM", 200),
+            ("/frameworks/{name}/coverage", "/frameworks/ML/coverage", 400),
+            ("/frameworks/{name}/coverage", "/frameworks/ML/coverage?against=NOPE", 400),
+            ("/frameworks/{name}/crosswalk", "/frameworks/ML/crosswalk?against=ML", 400),
+            ("/frameworks/{name}/crosswalk", "/frameworks/ML/crosswalk?against=CM&exact=0.2", 400),
+            ("/frameworks/{name}/editions", "/frameworks/CM/editions", 200),
+            ("/frameworks/{name}/editions", "/frameworks/ML/editions?by=similarity&threshold=0.3", 200),
+            ("/frameworks/{name}/editions", "/frameworks/ML/editions?wait=11", 400),
+            ("/analysis/jobs/{id}", "/analysis/jobs/" + job, 200),
+            ("/analysis/jobs/{id}", "/analysis/jobs/0123456789abcdef0123456789abcdef", 404),
+            ("/analysis/jobs/{id}", "/analysis/jobs/nope", 404),
         ]
+        return calls
 
     def test_the_served_document_is_the_source_file(self):
         answer = get("/api/v1/openapi.json")
@@ -902,11 +962,15 @@ class OpenApiTest(DocumentedAnswers, unittest.TestCase):
                     if method != "get":
                         self.assertIn("403", operation["responses"])
 
-    # Documented answers a healthy server with its index built cannot be made to give.
-    # A draft's revisions and diff need credentials (401); the demo has no draft, so
-    # tests/integration/authoring_test.py provokes those.
+    # Documented answers a healthy server with its index built cannot be made to give: search
+    # before its index; an analysis when the runner is full, or cancelled because nobody
+    # followed it for two minutes (the handler tests in tests/unit/web_analysis_test.cc and
+    # app_analysis_jobs_test.cc provoke those); a draft's revisions and diff without
+    # credentials (401: the demo has no draft; tests/integration/authoring_test.py has).
     UNPROVOKED = {("/search", "503"), ("/items/{uuid}/revisions", "401"),
-                  ("/items/{uuid}/diff", "401")}
+                  ("/items/{uuid}/diff", "401")} | {
+        ("/frameworks/{name}/" + kind, status)
+        for kind in ["duplicates", "coverage", "crosswalk", "editions"] for status in ["409", "503"]}
 
     def test_every_call_is_tabled_for_every_documented_path_and_status(self):
         tabled = {(t, str(s)) for t, _, s in self.calls()}
@@ -961,8 +1025,11 @@ class OpenApiTest(DocumentedAnswers, unittest.TestCase):
                 path_values[p["name"]] = examples + ([p["example"]] if "example" in p else [])
             names = list(path_values)
             combos = [{}] if not names else [{names[0]: v} for v in path_values[names[0]]]
+            # Required query parameters take their example too.
+            query = "&".join(f"{p['name']}={p['example']}" for p in parameters
+                             if p["in"] == "query" and p.get("required") and "example" in p)
             for values in combos:
-                path = template.format(**values)
+                path = template.format(**values) + ("?" + query if query else "")
                 with self.subTest(path=path):
                     self.check_answer(template, path, get(self.prefix + path))
                     self.assertEqual(get(self.prefix + path).status, 200)
@@ -992,8 +1059,32 @@ class OpenApiTest(DocumentedAnswers, unittest.TestCase):
         body = get_json("/api/v1/frameworks/ML/editions")
         self.assertEqual([e["edition"] for e in body["editions"]], ["2012", "2024"])
         comparison, = body["comparisons"]
-        self.assertEqual(sum(comparison["counts"].values()), len(comparison["rows"]))
-        self.assertGreater(comparison["counts"]["revised"], 0)
+        old = {u["id"] for kind in ["removed"] for u in comparison[kind]}
+        old |= {e["old"]["id"] for kind in ["changed", "unchanged", "split"] for e in comparison[kind]}
+        old |= {u["id"] for e in comparison["merged"] for u in e["old"]}
+        self.assertEqual(len(old), 26)  # every unit of ML@2012, once
+        self.assertEqual(comparison["counts"], {"added": 2, "removed": 6, "changed": 11,
+                                                "merged": 2, "split": 1, "unchanged": 4})
+        self.assertEqual({link["source"] for link in comparison["links"]}, {"authored"})
+
+    def test_an_analysis_job_leads_to_the_same_report_the_cli_prints(self):
+        threshold = "0.7" + str(next(FRESH))
+        answer = get(f"/api/v1/frameworks/ML/duplicates?threshold={threshold}&wait=0")
+        self.assertEqual(answer.status, 202)
+        location = answer.header("location")
+        self.assertEqual(location, "/api/v1/analysis/jobs/" + answer.json()["job"]["id"])
+        deadline = time.monotonic() + 30
+        while get_json(location)["state"] in ("queued", "running") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        job = get_json(location)
+        self.assertEqual((job["state"], job["percent"], job["error"]), ("done", 100, None))
+        report = get(job["report"])
+        self.assertEqual(report.status, 200)
+        printed = SERVER.cli("analyse", "duplicates", "ML@2024", "--threshold", threshold, "--json")
+        self.assertEqual(report.body.decode("utf-8"), printed)
+        page = get(job["page"])
+        self.assertEqual(page.status, 200)
+        self.assertIn(b"Near-identical pairs", page.body)
 
     def test_undocumented_api_paths_answer_a_json_404(self):
         for path in ["/api/v1", "/api/v1/", "/api/v1/nope", "/api/v1/frameworks/",
@@ -1131,13 +1222,18 @@ class SchemaValidatorTest(unittest.TestCase):
         self.assertEqual(self.errors("ext:sameAs", "AssociationType"), [])
         self.assertNotEqual(self.errors("ext:", "AssociationType"), [])
         self.assertNotEqual(self.errors("sameAs", "AssociationType"), [])
-        unit = {"uuid": "4ae19d60-d613-5373-9b3f-f65851cce8a2", "code": "A1", "urn": "X",
-                "title": "T", "version": 1, "url": "/nos/X"}
-        row = {"kind": "added", "old": None, "new": [unit], "has_new": True}
-        self.assertEqual(self.errors(row, "EditionRow"), [])
-        self.assertNotEqual(self.errors(dict(row, old=42), "EditionRow"), [])
-        self.assertNotEqual(self.errors(dict(row, new=[dict(unit, version=-1)]), "EditionRow"), [])
-        self.assertNotEqual(self.errors(dict(row, kind="moved"), "EditionRow"), [])
+        unit = {"id": "4ae19d60-d613-5373-9b3f-f65851cce8a2", "code": "A1", "unit": "X",
+                "title": "T"}
+        pair = {"a": unit, "b": None, "pairs": 2, "best": 0.9}
+        unit_pairs = self.document["components"]["schemas"]["Duplicates"]["properties"]["units"]
+        self.assertEqual(self.validator.errors([pair], unit_pairs), [])
+        self.assertNotEqual(self.validator.errors([dict(pair, a=42)], unit_pairs), [])
+        self.assertNotEqual(self.validator.errors([dict(pair, pairs=-1)], unit_pairs), [])
+        self.assertNotEqual(self.validator.errors([dict(pair, best=1.5)], unit_pairs), [])
+        link = {"old": unit, "new": unit, "source": "authored", "score": 0.5}
+        self.assertEqual(self.errors(link, "UnitLink"), [])
+        self.assertNotEqual(self.errors(dict(link, source="guessed"), "UnitLink"), [])
+        self.assertNotEqual(self.errors(dict(link, new=dict(unit, title=None)), "UnitLink"), [])
 
     def test_it_catches_a_live_answer_that_lost_a_field(self):
         body = get_json("/api/v1/frameworks/ML@2012/tree")

@@ -203,8 +203,12 @@ TEST_F(SiteTest, ServesAnOpenApiDocumentWhosePathsAllAnswer) {
   EXPECT_EQ(doc.at("openapi"), "3.0.3");
   const std::string prefix(doc.at("servers").at(0).at("url").as_string());
   ASSERT_EQ(prefix, "/api/v1");
+  // An analysis job, for the job's own address.
+  const Response accepted = Get("/api/v1/frameworks/CM/duplicates?threshold=0.99&wait=0");
+  ASSERT_EQ(accepted.status, 202);
+  const std::string job(boost::json::parse(accepted.body).at("job").at("id").as_string());
   const std::vector<std::pair<std::string, std::string>> values{
-      {"{name}", "ML@2012"}, {"{uuid}", unit_2012_->uuid}, {"{urn}", "ODSMLA1"}};
+      {"{name}", "ML@2012"}, {"{uuid}", unit_2012_->uuid}, {"{urn}", "ODSMLA1"}, {"{id}", job}};
   for (const auto& [path, item] : doc.at("paths").as_object()) {
     // The public reads; those that need credentials: tests/unit/web_permissions_test.cc.
     const auto* get = item.as_object().if_contains("get");
@@ -214,17 +218,23 @@ TEST_F(SiteTest, ServesAnOpenApiDocumentWhosePathsAllAnswer) {
       const size_t at = target.find(placeholder);
       if (at != std::string::npos) target.replace(at, placeholder.size(), value);
     }
-    // A required query parameter (a revision number, say) gets the value 1.
+    // A required query parameter gets a value: the other framework of an analysis, or 1 (a
+    // revision number, say).
     char separator = '?';
     if (const auto* params = get->as_object().if_contains("parameters")) {
       for (const auto& param : params->as_array()) {
+        if (!param.as_object().contains("in")) continue;  // a $ref: none of those is required
         const auto& o = param.as_object();
-        if (o.contains("in") && o.at("in") == "query" && o.contains("required") &&
-            o.at("required").as_bool()) {
-          target += separator + std::string(o.at("name").as_string()) + "=1";
+        if (o.at("in") == "query" && o.contains("required") && o.at("required").as_bool()) {
+          const std::string name(o.at("name").as_string());
+          target += separator + name + (name == "against" ? "=CM" : "=1");
           separator = '&';
         }
       }
+    }
+    if ((path.ends_with("/coverage") || path.ends_with("/crosswalk")) &&
+        target.find("against=") == std::string::npos) {
+      target += separator + std::string("against=CM");
     }
     const Response r = Get(target);
     // Without an index (none was given to this Site), search says it is unavailable.

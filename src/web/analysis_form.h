@@ -1,0 +1,85 @@
+#pragma once
+// What the analysis pages and API share: reading an analysis's parameters from a request (the
+// framework in the path, ?against=, ?threshold=, ?exact=, ?by=, ?wait=), turning them into a
+// job, waiting for it a moment, and the addresses of a job's report.
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/analysis_jobs.h"
+#include "web/respond.h"
+
+namespace opennos::web {
+
+struct AnalysisForm {
+  AnalysisKind kind = AnalysisKind::kDuplicates;
+  Framework framework;               // named in the path
+  std::optional<Framework> against;  // coverage and crosswalk, once chosen
+  std::vector<Framework> editions;   // editions: every edition of the code, oldest first
+  bool newest = true;                // `framework` is the newest edition of its code
+  // The parameters as given (for showing them back in a form).
+  std::string against_text, threshold_text, exact_text, by_text;
+  double threshold = 0.8;
+  double exact = 0.9;
+  analysis::EditionsReport::By by = analysis::EditionsReport::By::kAuto;
+  std::chrono::milliseconds wait{1000};
+  // Bad parameters (field "against", "threshold", "exact", "by", "wait", or an unknown
+  // parameter's name): run nothing.
+  std::vector<FieldError> errors;
+  bool strict = false;  // unknown parameters are errors (the API)
+
+  // Coverage and crosswalk without ?against= (a page then shows its form only).
+  bool missing_against() const;
+};
+
+// The default threshold of each analysis (as the CLI's).
+double DefaultThreshold(AnalysisKind kind);
+
+// Reads the analysis `kind` for the framework ctx.params[0]. NotFound when that framework does
+// not exist; bad parameters are listed in `errors`. With `strict`, unknown parameters are
+// errors too, and a missing ?against= is one.
+Result<AnalysisForm> ReadAnalysisForm(const Context& ctx, AnalysisKind kind, bool strict);
+
+// What came of asking for an analysis.
+struct AnalysisRun {
+  enum class Outcome { kDone, kPending, kBusy, kFailed, kCancelled };
+  Outcome outcome = Outcome::kBusy;
+  std::shared_ptr<AnalysisJob> job;  // null when busy
+};
+// Submits the form's job (or joins the one asked for before) and waits up to form.wait for it.
+// With a wait of 0, a job made by this request is never waited for (pending).
+AnalysisRun RunAnalysis(const Context& ctx, const AnalysisForm& form);
+
+// Cancels the job `id` (a write: the site has checked the session's CSRF token or the bearer
+// token). Only its owner may, and only while they may still read the framework it analyses
+// (viewer or above in the organisation that owns it). Returns the job, or the refusal: 401,
+// 403, or 404 for no such job.
+struct CancelOutcome {
+  std::shared_ptr<AnalysisJob> job;
+  std::optional<Response> refused;
+};
+CancelOutcome CancelJob(const Context& ctx, const std::string& id);
+// True when the person asking may cancel the job (the progress page offers it).
+bool MayCancel(const Context& ctx, const AnalysisJob& job);
+
+// The addresses of the report a job computes: the page and the API call.
+std::string ReportPageUrl(const AnalysisRequest& r);
+std::string ReportApiUrl(const AnalysisRequest& r);
+// The job's own addresses.
+std::string JobPageUrl(const AnalysisJob& job);
+std::string JobApiUrl(const AnalysisJob& job);
+
+// {"id", "kind", "state", "percent", "report", "page", "error"}
+boost::json::object JobJson(const AnalysisJob& job);
+
+// "queued", "running", "done", "failed" or "cancelled".
+const char* JobStateName(AnalysisJob::State s);
+
+// A number as the shortest decimal that reads back the same (0.8, not 0.800000).
+std::string NumberText(double d);
+
+}  // namespace opennos::web

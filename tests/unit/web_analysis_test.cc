@@ -1,0 +1,491 @@
+// The analysis pages and API through the site's request handler, no sockets, over a SQLite
+// store holding the demo, an empty framework and a one-statement one: reports with their
+// evidence, the same JSON as the CLI, bad parameters (thresholds outside (0, 1], unknown
+// frameworks, a crosswalk of a framework with itself), progress pages and jobs, and a busy
+// runner. tests/integration/server_test.py checks the API through the real server.
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "analysis/report_json.h"
+#include "app/accounts.h"
+#include "app/demo.h"
+#include "storage/sqlite/sqlite_store.h"
+#include "unit/doc_builder.h"
+#include "unit/test_support.h"
+#include "web/site.h"
+
+namespace opennos::web {
+namespace {
+
+using namespace std::chrono_literals;
+namespace json = boost::json;
+
+const char kHtml[] = "text/html; charset=utf-8";
+const char kJson[] = "application/json";
+
+Request Get(const std::string& target) {
+  Request request;
+  request.method = "GET";
+  request.target = target;
+  std::string error;
+  EXPECT_TRUE(ParseTarget(target, request, error)) << target << ": " << error;
+  request.headers = {{"host", "localhost"}};
+  return request;
+}
+
+bool Has(const std::string& body, const std::string& part) {
+  return body.find(part) != std::string::npos;
+}
+
+class AnalysisWebTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new test::ScratchDir();
+    auto store = test::OpenStoreIn(dir_->path());
+    ASSERT_TRUE(LoadDemo(*store).ok());
+    FrameworkDoc one = test::EmptyFramework("ONE", "1");
+    test::AddItem(one, ItemType::kUnit, "U1");
+    test::AddItem(one, ItemType::kPerformanceCriterion, "U1.P1", "U1").text =
+        "Agree objectives with your team and review them regularly";
+    ASSERT_TRUE(store
+                    ->SaveFrameworks({test::EmptyFramework("EMPTY", "1"), one},
+                                     ChangeContext{"test", "fixtures"})
+                    .ok());
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  // A bearer token for a new user with `role` in organisation `org` (the demo's when empty).
+  static std::string TokenFor(const std::string& email, Role role, const std::string& org = "") {
+    auto store = test::OpenStoreIn(dir_->path());
+    const Actor root = CommandLineActor("test");
+    std::string organisation = org.empty() ? std::string(DemoOrganisationId()) : org;
+    auto user = AddUser(store->Accounts(), email, organisation, role, "", root, NowSeconds());
+    EXPECT_TRUE(user.ok()) << user.status().message();
+    auto token = IssueToken(store->Accounts(), user->id, "test", root, NowSeconds());
+    EXPECT_TRUE(token.ok());
+    return "Bearer " + token->secret;
+  }
+
+  static StoreFactory Opener() {
+    const std::string db = test::DatabaseIn(dir_->path());
+    return [db] { return OpenSqliteStore(db, false); };
+  }
+
+  AnalysisWebTest() : site_(Opener()) {}
+
+  Response Fetch(const std::string& target) { return site_.Handle(Get(target)); }
+  json::value FetchJson(const std::string& target, int status = 200) {
+    const Response r = Fetch(target);
+    EXPECT_EQ(r.status, status) << target << "\n" << r.body.substr(0, 300);
+    EXPECT_EQ(r.Get("Content-Type"), kJson) << target;
+    return json::parse(r.body);
+  }
+  std::string Load(const std::string& name, FrameworkDoc* out) {
+    auto store = test::OpenStoreIn(dir_->path());
+    auto uuid = ResolveFramework(*store, name);
+    EXPECT_TRUE(uuid.ok());
+    *out = *store->LoadFramework(*uuid);
+    return *uuid;
+  }
+
+  static inline test::ScratchDir* dir_ = nullptr;
+  Site site_;
+};
+
+// --- Pages ---------------------------------------------------------------------------------
+
+TEST_F(AnalysisWebTest, TheSuitePageLinksItsAnalyses) {
+  const Response r = Fetch("/suites/ML");
+  ASSERT_EQ(r.status, 200);
+  for (const char* link :
+       {"href=\"/suites/ML@2024/duplicates\"", "href=\"/suites/ML@2024/coverage\"",
+        "href=\"/suites/ML@2024/crosswalk\"", "href=\"/suites/ML/editions\""}) {
+    EXPECT_TRUE(Has(r.body, link)) << link;
+  }
+}
+
+TEST_F(AnalysisWebTest, TheDuplicatesPageShowsPairsSideBySideWithTheWordsTheyShare) {
+  const Response r = Fetch("/suites/ML/duplicates?threshold=0.5");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Get("Content-Type"), kHtml);
+  EXPECT_FALSE(r.Get("ETag").empty());
+  EXPECT_TRUE(Has(r.body, "<mark class=\"opennos-common\">"));
+  EXPECT_TRUE(Has(r.body, "Similarity 0."));
+  EXPECT_TRUE(Has(r.body, "opennos-pair__side"));
+  EXPECT_TRUE(Has(r.body, "Units that share most"));
+  EXPECT_TRUE(Has(r.body, "Cluster 1:"));
+  EXPECT_TRUE(Has(r.body, "value=\"0.5\""));
+  EXPECT_TRUE(Has(r.body, "/api/v1/frameworks/"));
+  EXPECT_FALSE(Has(r.body, "http-equiv=\"refresh\""));
+}
+
+TEST_F(AnalysisWebTest, TheCoveragePageAsksForTheOtherFrameworkFirst) {
+  const Response r = Fetch("/suites/ML/coverage");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_TRUE(Has(r.body, "<select class=\"govuk-select\" id=\"against\" name=\"against\""));
+  EXPECT_TRUE(Has(r.body, "<option value=\"CM@2023\">"));
+  EXPECT_FALSE(Has(r.body, "id=\"gaps\""));
+}
+
+TEST_F(AnalysisWebTest, TheCoveragePageShowsTheChartTheKeyAreasTheGapsAndTheMatches) {
+  const Response r = Fetch("/suites/ML/coverage?against=CM&threshold=0.3");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(Has(r.body, "<svg"));
+  EXPECT_TRUE(Has(r.body, "role=\"img\""));
+  EXPECT_TRUE(Has(r.body, "Statements covered in each key area"));
+  EXPECT_TRUE(Has(r.body, "id=\"gaps\""));
+  EXPECT_TRUE(Has(r.body, "Best matches"));
+  EXPECT_TRUE(Has(r.body, "<option value=\"CM@2023\" selected>"));
+}
+
+TEST_F(AnalysisWebTest, AFrameworkCoversItselfWholly) {
+  const auto body = FetchJson("/api/v1/frameworks/CM/coverage?against=CM");
+  EXPECT_EQ(body.at("ratio").as_double(), 1.0);
+  EXPECT_TRUE(body.at("uncovered").as_array().empty());
+  EXPECT_EQ(Fetch("/suites/CM/coverage?against=CM").status, 200);
+}
+
+TEST_F(AnalysisWebTest, TheCrosswalkPageListsSuggestionsReadOnly) {
+  const Response r = Fetch("/suites/ML/crosswalk?against=CM&threshold=0.4&exact=0.6");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(Has(r.body, "suggested link"));
+  EXPECT_TRUE(Has(r.body, "(isRelatedTo)"));
+  EXPECT_FALSE(Has(r.body, "method=\"post\""));
+}
+
+TEST_F(AnalysisWebTest, TheEditionsPageAndApiAreTheEnginesReport) {
+  const Response page = Fetch("/suites/ML/editions");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(Has(page.body, "Management and Leadership: how the units changed between editions"));
+  EXPECT_TRUE(Has(page.body, "Recorded by the developers"));
+  const auto body = FetchJson("/api/v1/frameworks/ML@2012/editions");
+  EXPECT_EQ(body.at("code").as_string(), "ML");
+  ASSERT_EQ(body.at("editions").as_array().size(), 2u);
+  const auto& comparison = body.at("comparisons").at(0).as_object();
+  const json::value counts{{"added", 2},  {"removed", 6}, {"changed", 11},
+                           {"merged", 2}, {"split", 1},   {"unchanged", 4}};
+  EXPECT_EQ(comparison.at("counts"), counts);
+  EXPECT_EQ(comparison.at("by").as_string(), "auto");
+  EXPECT_EQ(comparison.at("links").as_array().size(), 21u);
+  for (const auto& link : comparison.at("links").as_array()) {
+    EXPECT_EQ(link.at("source").as_string(), "authored");
+  }
+  // Similarity alone finds the same mappings on the demo.
+  const auto similar = FetchJson("/api/v1/frameworks/ML/editions?by=similarity&threshold=0.3");
+  EXPECT_EQ(similar.at("comparisons").at(0).at("counts"), counts);
+  // One edition: nothing to compare.
+  EXPECT_TRUE(FetchJson("/api/v1/frameworks/CM/editions").at("comparisons").as_array().empty());
+  EXPECT_TRUE(Has(Fetch("/suites/CM/editions").body, "only one edition"));
+}
+
+// --- The API gives what the CLI prints ---------------------------------------------------------
+
+TEST_F(AnalysisWebTest, TheApiAnswersExactlyTheCliJson) {
+  FrameworkDoc ml, cm;
+  Load("ML", &ml);
+  Load("CM", &cm);
+  analysis::RunOptions options;
+  options.threshold = 0.5;
+  EXPECT_EQ(Fetch("/api/v1/frameworks/ML/duplicates?threshold=0.5").body,
+            analysis::DuplicatesJson(*analysis::FindDuplicates(ml, options)));
+  EXPECT_EQ(Fetch("/api/v1/frameworks/ML/coverage?against=CM%402023&threshold=0.5").body,
+            analysis::CoverageJson(*analysis::FindCoverage(ml, cm, options)));
+  EXPECT_EQ(Fetch("/api/v1/frameworks/ML/crosswalk?against=CM&threshold=0.5&exact=0.8").body,
+            analysis::CrosswalkJson(*analysis::FindCrosswalk(ml, cm, options, 0.8)));
+  options.threshold = 0.8;
+  EXPECT_EQ(Fetch("/api/v1/frameworks/ML/duplicates").body,
+            analysis::DuplicatesJson(*analysis::FindDuplicates(ml, options)));
+}
+
+// --- Bad input ---------------------------------------------------------------------------------
+
+TEST_F(AnalysisWebTest, ThresholdsOutsideZeroToOneAreClearErrorsNotFailures) {
+  for (const char* bad :
+       {"0", "-0.5", "1.5", "2", "abc", "nan", "inf", "1e-3", "0x1", "0,5", "", "%20"}) {
+    if (std::string(bad).empty()) continue;  // empty means the default
+    for (const char* page :
+         {"/suites/ML/duplicates?threshold=", "/suites/ML/coverage?against=CM&threshold=",
+          "/suites/ML/crosswalk?against=CM&threshold=", "/suites/ML/editions?threshold="}) {
+      const std::string target = page + std::string(bad);
+      const Response r = Fetch(target);
+      EXPECT_EQ(r.status, 400) << target;
+      EXPECT_TRUE(Has(r.body, "There is a problem")) << target;
+      EXPECT_TRUE(Has(r.body, "must be a number above 0 and at most 1")) << target;
+      EXPECT_TRUE(Has(r.body, "<title>Error: ")) << target;
+      EXPECT_TRUE(Has(r.body, "govuk-input--error")) << target;
+    }
+    for (const char* api : {"/api/v1/frameworks/ML/duplicates?threshold=",
+                            "/api/v1/frameworks/ML/coverage?against=CM&threshold=",
+                            "/api/v1/frameworks/ML/crosswalk?against=CM&threshold=",
+                            "/api/v1/frameworks/ML/editions?threshold="}) {
+      const auto body = FetchJson(api + std::string(bad), 400);
+      EXPECT_TRUE(Has(json::serialize(body), "must be a number above 0 and at most 1"))
+          << api << bad;
+    }
+  }
+  EXPECT_EQ(Fetch("/suites/ML/duplicates?threshold=1").status, 200);
+  EXPECT_EQ(Fetch("/api/v1/frameworks/ML/duplicates?threshold=.95").status, 200);
+}
+
+TEST_F(AnalysisWebTest, UnknownFrameworksAreNotFoundOrFormErrors) {
+  for (const char* page : {"/suites/NOPE/duplicates", "/suites/NOPE/coverage?against=CM",
+                           "/suites/NOPE/crosswalk", "/suites/ML@1999/editions"}) {
+    const Response r = Fetch(page);
+    EXPECT_EQ(r.status, 404) << page;
+    EXPECT_EQ(r.Get("Content-Type"), kHtml);
+  }
+  for (const char* api :
+       {"/api/v1/frameworks/NOPE/duplicates", "/api/v1/frameworks/NOPE/coverage?against=CM",
+        "/api/v1/frameworks/NOPE/editions"}) {
+    FetchJson(api, 404);
+  }
+  const Response page = Fetch("/suites/ML/coverage?against=NOPE");
+  EXPECT_EQ(page.status, 400);
+  EXPECT_TRUE(Has(page.body, "There is no framework &quot;NOPE&quot;"));
+  EXPECT_TRUE(Has(page.body, "href=\"#against\""));
+  FetchJson("/api/v1/frameworks/ML/crosswalk?against=NOPE", 400);
+}
+
+TEST_F(AnalysisWebTest, ACrosswalkOfAFrameworkWithItselfIsRefused) {
+  const Response page = Fetch("/suites/ML/crosswalk?against=ML%402024");
+  EXPECT_EQ(page.status, 400);
+  EXPECT_TRUE(Has(page.body, "Choose a different framework"));
+  const auto body = FetchJson("/api/v1/frameworks/ML/crosswalk?against=ML", 400);
+  EXPECT_TRUE(Has(json::serialize(body), "a crosswalk links two frameworks"));
+  // Two editions of one suite are two frameworks.
+  EXPECT_EQ(Fetch("/api/v1/frameworks/ML/crosswalk?against=ML%402012").status, 200);
+}
+
+TEST_F(AnalysisWebTest, TheApiRefusesUnknownParametersAndAMissingOtherFramework) {
+  EXPECT_TRUE(Has(json::serialize(FetchJson("/api/v1/frameworks/ML/duplicates?colour=red", 400)),
+                  "unknown parameter \\\"colour\\\""));
+  FetchJson("/api/v1/frameworks/ML/duplicates?against=CM", 400);
+  FetchJson("/api/v1/frameworks/ML/coverage", 400);
+  FetchJson("/api/v1/frameworks/ML/crosswalk?against=CM&exact=0.4", 400);  // below the threshold
+  FetchJson("/api/v1/frameworks/ML/editions?by=guess", 400);
+  FetchJson("/api/v1/frameworks/ML/duplicates?wait=11", 400);
+  FetchJson("/api/v1/frameworks/ML/duplicates?wait=-1", 400);
+}
+
+TEST_F(AnalysisWebTest, EmptyAndOneStatementFrameworksGiveEmptyReports) {
+  const auto empty = FetchJson("/api/v1/frameworks/EMPTY/duplicates");
+  EXPECT_EQ(empty.at("statements").as_int64(), 0);
+  EXPECT_TRUE(empty.at("pairs").as_array().empty());
+  EXPECT_TRUE(FetchJson("/api/v1/frameworks/EMPTY/coverage?against=ML").at("ratio").is_null());
+  EXPECT_EQ(FetchJson("/api/v1/frameworks/ML/coverage?against=EMPTY").at("ratio").as_double(), 0.0);
+  EXPECT_TRUE(
+      FetchJson("/api/v1/frameworks/ONE/duplicates?threshold=0.01").at("pairs").as_array().empty());
+  EXPECT_TRUE(
+      FetchJson("/api/v1/frameworks/EMPTY/crosswalk?against=ONE").at("pairs").as_array().empty());
+  const Response page = Fetch("/suites/EMPTY/duplicates");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_TRUE(Has(page.body, "This framework has no statements to compare."));
+  EXPECT_EQ(Fetch("/suites/EMPTY/coverage?against=ML").status, 200);
+  EXPECT_EQ(Fetch("/suites/ML/coverage?against=EMPTY").status, 200);
+  EXPECT_EQ(Fetch("/suites/ONE/duplicates").status, 200);
+}
+
+// --- Progress and jobs -------------------------------------------------------------------------
+
+TEST_F(AnalysisWebTest, AnAnalysisNotReadyAnswersAProgressPageThatReloadsItself) {
+  const Response r = Fetch("/suites/ML/duplicates?threshold=0.66&wait=0");
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(r.Get("Content-Type"), kHtml);
+  EXPECT_EQ(r.Get("Cache-Control"), "no-store");
+  EXPECT_TRUE(r.Get("ETag").empty());
+  EXPECT_TRUE(Has(r.body, "<meta http-equiv=\"refresh\" content=\"2\">"));
+  EXPECT_TRUE(Has(r.body, "role=\"status\""));
+  EXPECT_TRUE(Has(r.body, "Stop checking automatically"));
+  const std::string at = "href=\"/analysis/jobs/";
+  const std::size_t link = r.body.find(at);
+  ASSERT_NE(link, std::string::npos);
+  const std::string job_page = r.body.substr(link + 6, r.body.find('"', link + 6) - link - 6);
+  // The job's own page never reloads; once the job is done it leads to the report.
+  const std::string id = job_page.substr(job_page.rfind('/') + 1);
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (FetchJson("/api/v1/analysis/jobs/" + id).at("state") != "done" &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+  const Response job = Fetch(job_page);
+  EXPECT_EQ(job.status, 200);
+  EXPECT_EQ(job.Get("Cache-Control"), "no-store");
+  EXPECT_FALSE(Has(job.body, "http-equiv=\"refresh\""));
+  EXPECT_TRUE(Has(job.body, "See the report"));
+  // Asking again (as the reload does) gives the report.
+  const Response report = Fetch("/suites/ML/duplicates?threshold=0.66&wait=0");
+  EXPECT_EQ(report.status, 200);
+  EXPECT_TRUE(Has(report.body, "Near-identical pairs"));
+  EXPECT_EQ(Fetch("/analysis/jobs/0123456789abcdef0123456789abcdef").status, 404);
+}
+
+TEST_F(AnalysisWebTest, TheApiAnswers202WithTheJobAndTheJobLeadsToTheReport) {
+  const Response r = Fetch("/api/v1/frameworks/ML/coverage?against=CM&threshold=0.45&wait=0");
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(r.Get("Cache-Control"), "no-store");
+  EXPECT_EQ(r.Get("Retry-After"), "1");
+  const auto job = json::parse(r.body).at("job");
+  EXPECT_EQ(r.Get("Location"), "/api/v1/analysis/jobs/" + std::string(job.at("id").as_string()));
+  EXPECT_EQ(job.at("kind").as_string(), "coverage");
+  EXPECT_TRUE(job.at("state") == "queued" || job.at("state") == "running" ||
+              job.at("state") == "done");
+  json::value state;
+  for (const auto deadline = std::chrono::steady_clock::now() + 30s;
+       std::chrono::steady_clock::now() < deadline;) {
+    state = FetchJson(r.Get("Location"));
+    if (state.at("state") == "done") break;
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_EQ(state.at("state").as_string(), "done");
+  EXPECT_EQ(state.at("percent").as_int64(), 100);
+  EXPECT_TRUE(state.at("error").is_null());
+  const Response report = Fetch(std::string(state.at("report").as_string()));
+  EXPECT_EQ(report.status, 200);
+  EXPECT_EQ(json::parse(report.body).at("threshold").as_double(), 0.45);
+  FetchJson("/api/v1/analysis/jobs/nope", 404);
+}
+
+// Holds every job at its start until released.
+struct Gate {
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool open = false;
+  int held = 0;
+  void Wait() {
+    std::unique_lock lock(mutex);
+    ++held;
+    changed.notify_all();
+    changed.wait(lock, [this] { return open; });
+  }
+  void Open() {
+    std::lock_guard lock(mutex);
+    open = true;
+    changed.notify_all();
+  }
+};
+
+TEST_F(AnalysisWebTest, AFullRunnerSaysBusyAndAJobStillRunningShowsProgress) {
+  Gate gate;
+  SiteOptions options;
+  options.analysis.workers = 1;
+  options.analysis.max_queued = 0;
+  options.analysis.on_start = [&](const AnalysisJob&) { gate.Wait(); };
+  {
+    Site site(Opener(), {}, options);
+    struct OpenAtEnd {
+      Gate& gate;
+      ~OpenAtEnd() { gate.Open(); }
+    } release{gate};
+    // The first job runs (held): asked for, and asked again with a wait that runs out, it
+    // answers a progress page.
+    EXPECT_EQ(site.Handle(Get("/suites/ML/duplicates?threshold=0.9&wait=0")).status, 202);
+    {
+      std::unique_lock lock(gate.mutex);
+      ASSERT_TRUE(gate.changed.wait_for(lock, 30s, [&] { return gate.held == 1; }));
+    }
+    const Response first = site.Handle(Get("/suites/ML/duplicates?threshold=0.9&wait=1"));
+    EXPECT_EQ(first.status, 202);
+    EXPECT_TRUE(Has(first.body, "Analysing: 0% done"));
+    const Response busy = site.Handle(Get("/suites/ML/duplicates?threshold=0.95"));
+    EXPECT_EQ(busy.status, 503);
+    EXPECT_EQ(busy.Get("Retry-After"), "10");
+    EXPECT_TRUE(Has(busy.body, "as many analyses as it can"));
+    const Response api = site.Handle(Get("/api/v1/frameworks/ML/duplicates?threshold=0.95"));
+    EXPECT_EQ(api.status, 503);
+    EXPECT_EQ(api.Get("Content-Type"), kJson);
+    gate.Open();
+    EXPECT_EQ(site.Handle(Get("/suites/ML/duplicates?threshold=0.9&wait=10")).status, 200);
+  }
+}
+
+Request Post(const std::string& target, const std::string& authorization) {
+  Request r = Get(target);
+  r.method = "POST";
+  if (!authorization.empty()) r.headers.push_back({"authorization", authorization});
+  return r;
+}
+
+Request GetAs(const std::string& target, const std::string& authorization) {
+  Request r = Get(target);
+  r.headers.push_back({"authorization", authorization});
+  return r;
+}
+
+TEST_F(AnalysisWebTest, OnlyTheSignedInPersonWhoStartedAJobMayCancelIt) {
+  const std::string viewer = TokenFor("viewer@example.org", Role::kViewer);
+  const std::string editor = TokenFor("editor@example.org", Role::kEditor);
+  std::string other_org;
+  {
+    auto store = test::OpenStoreIn(dir_->path());
+    auto org = AddOrganisation(store->Accounts(), "Elsewhere", OrganisationKind::kEmployer,
+                               CommandLineActor("test"), NowSeconds());
+    ASSERT_TRUE(org.ok());
+    other_org = org->id;
+  }
+  const std::string outsider = TokenFor("outsider@example.org", Role::kAdmin, other_org);
+  Gate gate;
+  SiteOptions options;
+  options.analysis.workers = 1;
+  options.analysis.on_start = [&](const AnalysisJob&) { gate.Wait(); };
+  Site site(Opener(), {}, options);
+  struct OpenAtEnd {
+    Gate& gate;
+    ~OpenAtEnd() { gate.Open(); }
+  } release{gate};
+  auto job_of = [](const Response& r) {
+    EXPECT_EQ(r.status, 202) << r.body;
+    return std::string(json::parse(r.body).at("job").at("id").as_string());
+  };
+  // Anyone's job holds the one worker; the viewer's and the outsider's wait behind it.
+  const std::string anyones =
+      job_of(site.Handle(Get("/api/v1/frameworks/ML/duplicates?threshold=0.93&wait=0")));
+  const std::string theirs =
+      job_of(site.Handle(GetAs("/api/v1/frameworks/ML/duplicates?threshold=0.93&wait=0", viewer)));
+  const std::string outsiders = job_of(
+      site.Handle(GetAs("/api/v1/frameworks/ML/duplicates?threshold=0.93&wait=0", outsider)));
+  EXPECT_NE(anyones, theirs);  // a signed-in user's job is their own
+  const std::string cancel = "/api/v1/analysis/jobs/" + theirs + "/cancel";
+  EXPECT_EQ(site.Handle(Post(cancel, "")).status, 401);
+  EXPECT_EQ(site.Handle(Post(cancel, editor)).status, 403);  // not the editor's job
+  EXPECT_EQ(site.Handle(Post("/api/v1/analysis/jobs/" + anyones + "/cancel", viewer)).status, 403);
+  EXPECT_EQ(site.Handle(Post("/api/v1/analysis/jobs/" + outsiders + "/cancel", outsider)).status,
+            403);  // no role in the organisation that owns ML
+  EXPECT_EQ(
+      site.Handle(Post("/api/v1/analysis/jobs/0123456789abcdef0123456789abcdef/cancel", viewer))
+          .status,
+      404);
+  EXPECT_EQ(site.Handle(Get("/api/v1/analysis/jobs/" + theirs)).status, 200);
+  EXPECT_EQ(json::parse(site.Handle(Get("/api/v1/analysis/jobs/" + theirs)).body).at("state"),
+            "queued");
+  // Their progress page offers the cancel form; nobody else's does.
+  const Response page = site.Handle(GetAs("/analysis/jobs/" + theirs, viewer));
+  EXPECT_TRUE(Has(page.body, "action=\"/analysis/jobs/" + theirs + "/cancel\" method=\"post\""));
+  EXPECT_FALSE(Has(site.Handle(Get("/analysis/jobs/" + theirs)).body, "Cancel this analysis"));
+  EXPECT_FALSE(
+      Has(site.Handle(GetAs("/analysis/jobs/" + anyones, viewer)).body, "Cancel this analysis"));
+  // The owner cancels: done at once for a job still waiting.
+  const Response done = site.Handle(Post(cancel, viewer));
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(json::parse(done.body).at("state"), "cancelled");
+  EXPECT_EQ(done.Get("Cache-Control"), "private, no-store");
+  // Through the page, with a bearer token (a session's form also needs its CSRF token, which
+  // the site checks before any handler: tests/unit/web_auth_test.cc).
+  const std::string again =
+      job_of(site.Handle(GetAs("/api/v1/frameworks/ML/duplicates?threshold=0.94&wait=0", viewer)));
+  const Response redirect = site.Handle(Post("/analysis/jobs/" + again + "/cancel", viewer));
+  EXPECT_EQ(redirect.status, 303);
+  EXPECT_EQ(redirect.Get("Location"), "/analysis/jobs/" + again);
+  EXPECT_TRUE(Has(site.Handle(GetAs("/analysis/jobs/" + again, viewer)).body,
+                  "stopped before it finished"));
+  EXPECT_EQ(site.Handle(Post("/analysis/jobs/" + again + "/cancel", "")).status, 401);
+}
+
+}  // namespace
+}  // namespace opennos::web
