@@ -38,7 +38,7 @@ TEST(ReadNative, ReadsEveryFieldOfTheTinyFixture) {
   EXPECT_EQ(f.uuid, DerivedFrameworkUuid("TINY", "1"));
   EXPECT_EQ(f.code, "TINY");
   EXPECT_EQ(f.edition, "1");
-  EXPECT_EQ(f.status, FrameworkStatus::kDraft);
+  EXPECT_EQ(f.status, FrameworkStatus::kApproved);
   EXPECT_EQ(f.licence, "CC0-1.0");
   EXPECT_EQ(f.published, "2024-01-31");
   EXPECT_EQ(f.extra, R"({"source":"hand-written"})");
