@@ -62,24 +62,32 @@ class PermissionsTest : public ::testing::Test {
     draft_ = new std::string(*draft);
     ml_ = new std::string(*ml);
     publishable_ = new std::map<std::string, std::string>();
-    for (const char* who : {"viewer", "reviewer", "editor", "admin", "other-admin", "nobody"}) {
-      FrameworkDoc doc = test::EmptyFramework(std::string("PUB-") + who, "1");
+    page_publishable_ = new std::map<std::string, std::string>();
+    for (std::string who : {"viewer", "reviewer", "editor", "admin", "other-admin", "nobody",
+                            "page-viewer", "page-reviewer", "page-editor", "page-admin",
+                            "page-other-admin"}) {
+      FrameworkDoc doc = test::EmptyFramework("PUB-" + who, "1");
       doc.framework.status = FrameworkStatus::kDraft;
       doc.framework.key_purpose = "Keep things working.";
       test::AddItem(doc, ItemType::kKeyArea, "A").title = "Key area A";
       Item& unit = test::AddItem(doc, ItemType::kUnit, "A1", "A");
       unit.title = "Set team goals";
-      unit.unit.urn = std::string("PUB") + who;
+      unit.unit.urn = "PUB" + who;
       unit.unit.overview = "What this unit is about.";
       unit.unit.review = "2030-01-01";
       test::AddItem(doc, ItemType::kPerformanceCriterion, "A1.P1", "A1").text =
           "Identify the goals of the team.";
       test::AddItem(doc, ItemType::kKnowledge, "A1.K1", "A1").text = "How to set goals.";
       ASSERT_TRUE(store->SaveFrameworks({doc}, demo).ok());
-      (*publishable_)[who] = doc.framework.uuid;
+      if (who.rfind("page-", 0) == 0) {
+        (*page_publishable_)[who.substr(5)] = doc.framework.uuid;
+      } else {
+        (*publishable_)[who] = doc.framework.uuid;
+      }
     }
   }
   static void TearDownTestSuite() {
+    delete page_publishable_;
     delete publishable_;
     delete ml_;
     delete draft_;
@@ -309,7 +317,74 @@ class PermissionsTest : public ::testing::Test {
          [](PermissionsTest& t, const std::string& w) {
            return t.Page(w, "POST", "/account/tokens", "name=page");
          }},
+        {"start a draft suite", Permission::kEditDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Page(w, "POST", "/drafts", "code=PNEW-" + w + "&edition=1&title=A+new+suite");
+         },
+         false},
+        {"start a draft edition", Permission::kEditDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Page(w, "POST", "/drafts/editions",
+                         "suite=" + t.Uuid("CM") + "&edition=2200-" + w);
+         }},
+        {"open a draft", Permission::kReadDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Page(w, "GET", "/drafts/" + *draft_, "");
+         }},
+        {"save a draft's details", Permission::kEditDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           const FrameworkDoc d = t.Draft();
+           return t.Page(w, "POST", "/drafts/" + *draft_ + "/details",
+                         "revision=" + std::to_string(d.framework.revision) +
+                             "&title=Retitled+by+" + w + "&key_purpose=" +
+                             PercentEncode(d.framework.key_purpose) + "&review=2030-01-01");
+         }},
+        {"add a statement", Permission::kEditDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Page(w, "POST", "/drafts/" + *draft_ + "/items",
+                         "type=performance-criterion&parent=" + t.DraftUnit().uuid +
+                             "&text=Agree+the+plan+with+" + w);
+         }},
+        {"save a statement", Permission::kEditDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           const Item pc = t.DraftStatement();
+           return t.Page(w, "POST", "/drafts/" + *draft_ + "/items/" + pc.uuid,
+                         "revision=" + std::to_string(pc.revision) + "&text=Identify+it+" + w);
+         }},
+        {"move a unit", Permission::kEditDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Page(w, "POST", "/drafts/" + *draft_ + "/items/" + t.DraftUnit().uuid + "/move",
+                         "direction=down");
+         }},
+        {"restore a revision", Permission::kEditDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Page(w, "POST",
+                         "/drafts/" + *draft_ + "/items/" + t.DraftUnit().uuid + "/restore",
+                         "number=1");
+         }},
+        {"remove a statement", Permission::kEditDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Page(w, "POST",
+                         "/drafts/" + *draft_ + "/items/" + t.DraftStatement().uuid + "/remove", "");
+         }},
+        {"map an old unit", Permission::kEditDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Page(w, "POST", "/drafts/" + *draft_ + "/mappings",
+                         "from=" + t.OldUnit() + "&replaced_by=" + t.DraftUnit().uuid);
+         }},
+        {"publish", Permission::kPublish,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Page(w, "POST", "/drafts/" + t.page_publishable_->at(w) + "/publish",
+                         "as=edition");
+         }},
     };
+  }
+
+  std::string Uuid(const std::string& name) {
+    auto store = test::OpenStoreIn(dir_->path());
+    auto uuid = ResolveFramework(*store, name);
+    if (!uuid.ok()) throw std::runtime_error(uuid.status().message());
+    return *uuid;
   }
 
   void RunMatrix(const std::vector<Operation>& operations, const char* how) {
@@ -343,6 +418,7 @@ class PermissionsTest : public ::testing::Test {
   static inline std::string* draft_ = nullptr;  // a draft edition of ML@2024
   static inline std::string* ml_ = nullptr;     // ML@2024
   static inline std::map<std::string, std::string>* publishable_ = nullptr;  // caller -> draft
+  static inline std::map<std::string, std::string>* page_publishable_ = nullptr;  // the same
   static inline std::map<std::string, std::string>* tokens_ = nullptr;
   static inline std::map<std::string, std::pair<std::string, std::string>>* sessions_ = nullptr;
   Site site_;
