@@ -7,8 +7,11 @@ PostgreSQL server, `opennos serve` twice on ports of their own, and the CLI besi
 - The demo copied from SQLite to PostgreSQL (and back, and through backup/restore) exports
   every framework in every format with the same bytes.
 - `serve` on an older schema refuses to start and names `opennos migrate`, unless --migrate.
+- Writes through one server's API (with an administrator's token: an import, a draft edition,
+  an edit) are seen through the other within a second, in search results too.
 - A writer killed with SIGKILL mid-write leaves nothing half-applied; a server killed with
-  SIGKILL leaves the other serving.
+  SIGKILL amid a stream of API writes leaves the other serving, every acknowledged write there
+  and no framework half-written.
 
 Standard library only. Exits 77 (skipped) when the PostgreSQL binaries are missing.
 Run alone: /usr/bin/python3 tests/integration/scale_out_test.py -v
@@ -103,6 +106,22 @@ class Server:
         finally:
             conn.close()
 
+    def send(self, method, path, token=None, body=None, headers=None):
+        """A request with an API token; returns (status, body)."""
+        h = dict(headers or {})
+        if token:
+            h["Authorization"] = "Bearer " + token
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body)
+            h.setdefault("Content-Type", "application/json")
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request(method, path, body=body, headers=h)
+            response = conn.getresponse()
+            return response.status, response.read()
+        finally:
+            conn.close()
+
     def search_total(self, word):
         status, body = self.get(f"/api/v1/search?q={word}")
         return json.loads(body)["total"] if status == 200 else -1
@@ -159,6 +178,18 @@ class TwoServersOnOneDatabase(unittest.TestCase):
         cls.addClassCleanup(shutil.rmtree, cls.work, True)
         cli(cls.work, "init", database=cls.url)
         cli(cls.work, "demo", database=cls.url)
+        # An administrator of the demo's standards body, with an API token, for writes through
+        # the servers (every write through a server needs one).
+        org = next(line.split()[0] for line in cli(cls.work, "org", "list",
+                                                   database=cls.url).stdout.splitlines()
+                   if line.endswith("OpenNOS Demo Standards Body"))
+        cls.org = org
+        subprocess.run([BINARY, "--data", cls.work, "--database", cls.url, "user", "add",
+                        "admin@example.org", "--org", org, "--role", "admin", "--password-stdin"],
+                       input="a long enough password\n", text=True, check=True,
+                       capture_output=True)
+        cls.token = cli(cls.work, "user", "token", "admin@example.org",
+                        database=cls.url).stdout.strip()
         cls.a = Server(cls.url).start()
         cls.addClassCleanup(cls.a.stop)
         cls.b = Server(cls.url).start()
@@ -189,6 +220,88 @@ class TwoServersOnOneDatabase(unittest.TestCase):
                 self.assertLess(delay, 1.0, f"server {name} took {delay:.3f} s")
             status, _ = self.b.get(f"/nos/SCALE{round_}01")
             self.assertEqual(status, 200, "the page too, past the response cache")
+
+    def test_an_api_write_through_one_server_is_seen_through_the_other_within_a_second(self):
+        for round_ in range(3):
+            # An import through server a's API: public, so searchable through b.
+            word = f"xerophytic{round_}"
+            self.assertEqual(self.b.search_total(word), 0)
+            with open(framework_file(self.work, f"APIW{round_}", word), "rb") as f:
+                status, body = self.a.send("POST", f"/api/v1/organisations/{self.org}/import",
+                                           self.token, f.read())
+            self.assertEqual(status, 200, body)
+            written = time.monotonic()
+            while self.b.search_total(word) == 0 and time.monotonic() - written < 5:
+                time.sleep(0.01)
+            delay = time.monotonic() - written
+            self.assertLess(delay, 1.0, f"search through b took {delay:.3f} s")
+            # An edit of a draft through a's API: b answers the new revision.
+            status, body = self.a.send("POST", f"/api/v1/frameworks/APIW{round_}/editions",
+                                       self.token, {"edition": "2"})
+            self.assertEqual(status, 201, body)
+            draft = json.loads(body)["uuid"]
+            status, body = self.b.send("GET", f"/api/v1/frameworks/{draft}/tree", self.token)
+            self.assertEqual(status, 200, body)
+            unit = json.loads(body)["items"][0]["children"][0]
+            status, body = self.a.send(
+                "PATCH", f"/api/v1/items/{unit['uuid']}", self.token, {"title": f"Edited {word}"},
+                {"If-Match": '"1"', "Content-Type": "application/merge-patch+json"})
+            self.assertEqual(status, 200, body)
+            written = time.monotonic()
+            while time.monotonic() - written < 5:
+                status, body = self.b.send("GET", f"/api/v1/items/{unit['uuid']}", self.token)
+                if status == 200 and json.loads(body)["title"] == f"Edited {word}":
+                    break
+                time.sleep(0.01)
+            delay = time.monotonic() - written
+            self.assertLess(delay, 1.0, f"the edit through b took {delay:.3f} s")
+
+    def test_a_server_killed_amid_api_writes_loses_no_acknowledged_write_and_halves_none(self):
+        extra = Server(self.url).start()
+        self.addCleanup(extra.stop)
+        acknowledged, refused = [], []
+
+        def writes():
+            for i in range(40):
+                with open(framework_file(self.work, f"KILL{i}", "killed", f" Write {i}."),
+                          "rb") as f:
+                    content = f.read()
+                try:
+                    status, _ = extra.send("POST", f"/api/v1/organisations/{self.org}/import",
+                                           self.token, content)
+                except OSError:
+                    refused.append(i)
+                    continue
+                (acknowledged if status == 200 else refused).append(i)
+
+        writer = threading.Thread(target=writes)
+        writer.start()
+        while len(acknowledged) < 3 and writer.is_alive():
+            time.sleep(0.01)
+        extra.kill()
+        served = 0
+        while writer.is_alive():
+            status, _ = self.b.get("/api/v1/frameworks")
+            self.assertEqual(status, 200)
+            served += 1
+        writer.join()
+        self.assertGreaterEqual(len(acknowledged), 3)
+        self.assertGreater(len(refused), 0, "the kill came before the stream ended")
+        self.assertGreater(served, 0)
+        # Every acknowledged write is there, whole; whatever else is there is whole too.
+        rows = PG.psql("SELECT f.code || ':' || count(i.uuid) FROM frameworks f JOIN items i ON"
+                       " i.framework_uuid = f.uuid WHERE f.code LIKE 'KILL%' GROUP BY f.code",
+                       database="two_servers").split()
+        present = {code: int(n) for code, n in (row.split(":") for row in rows)}
+        def count(items):
+            return sum(1 + count(item.get("children", [])) for item in items)
+        with open(TINY, encoding="utf-8") as f:
+            expected_items = count(json.load(f)["items"])
+        for i in acknowledged:
+            self.assertIn(f"KILL{i}", present)
+        self.assertEqual(set(present.values()), {expected_items}, f"a partial framework: {present}")
+        status, body = self.b.get(f"/api/v1/frameworks/KILL{acknowledged[-1]}")
+        self.assertEqual(status, 200, body)
 
     def test_one_server_killed_leaves_the_other_serving_and_every_acknowledged_write_whole(self):
         extra = Server(self.url).start()
