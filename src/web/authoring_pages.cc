@@ -129,6 +129,14 @@ json::object Counts(const std::vector<Finding>* list) {
   return json::object{{"errors", errors}, {"warnings", warnings}, {"clean", errors + warnings == 0}};
 }
 
+// The counts of a page's summary: the unit's own findings and its statements'.
+json::object SummaryCounts(const json::array& summary) {
+  int errors = 0;
+  for (const auto& f : summary) errors += f.as_object().at("error").as_bool() ? 1 : 0;
+  const int warnings = static_cast<int>(summary.size()) - errors;
+  return json::object{{"errors", errors}, {"warnings", warnings}, {"clean", summary.empty()}};
+}
+
 json::object DraftHeader(const FrameworkDoc& doc) {
   const Framework& f = doc.framework;
   return json::object{{"uuid", f.uuid},
@@ -356,7 +364,7 @@ Response RenderUnit(const Context& ctx, const FrameworkDoc& doc, const Item& uni
                      {"groups", std::move(groups)},
                      {"summary", summary},
                      {"has_summary", !summary.empty()},
-                     {"counts", Counts(own)}};
+                     {"counts", SummaryCounts(summary)}};
   PutMoveChoices(doc, unit, model);
   for (auto& [k, v] : extra) model[k] = v;
   return HtmlPage(status, "draft_unit", std::move(model), ctx);

@@ -2,6 +2,8 @@
 //   home.png   the home page, 1200 px wide, whole page
 //   suite.png  the Management and Leadership suite, 1200 px wide, cut to its first 1600 px
 //   unit.png   the unit ODSMLC3, 1200 px wide, whole page
+//   draft.png  an editor's draft edition of ML: its task list, cut to its first 1600 px
+//   draft-unit.png  a unit of that draft with a quality warning beside a criterion
 //
 // Usage: node tests/e2e/screenshots.mjs [OUTPUT_DIR]
 // OPENNOS_BINARY  the opennos executable (default /work/main/build/opennos)
@@ -43,7 +45,11 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 function runCli(...args) {
-  const r = spawnSync(BINARY, ['--data', tmpDir, ...args], { encoding: 'utf8', timeout: 60_000 });
+  runCliWithInput(undefined, ...args);
+}
+
+function runCliWithInput(input, ...args) {
+  const r = spawnSync(BINARY, ['--data', tmpDir, ...args], { encoding: 'utf8', timeout: 60_000, input });
   if (r.status !== 0) throw new Error(`opennos ${args.join(' ')} failed: ${r.stdout}${r.stderr}`);
 }
 
@@ -65,8 +71,11 @@ function startServer() {
   });
 }
 
+const EDITOR = { email: 'editor@example.org', password: 'screenshot-editor-password' };
 runCli('init');
 runCli('demo');
+runCliWithInput(`${EDITOR.password}\n`, 'user', 'add', EDITOR.email, '--org', 'OpenNOS Demo Standards Body',
+  '--role', 'editor', '--password-stdin');
 const base = await startServer();
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
@@ -76,10 +85,7 @@ const browser = await chromium.launch({
 try {
   const context = await browser.newContext({ viewport: { width: WIDTH, height: 900 }, deviceScaleFactor: 1 });
   fs.mkdirSync(OUT, { recursive: true });
-  for (const shot of SHOTS) {
-    const page = await context.newPage();
-    const response = await page.goto(base + shot.path, { waitUntil: 'load' });
-    if (response.status() !== 200) throw new Error(`${shot.path} answered ${response.status()}`);
+  async function take(page, shot) {
     await page.evaluate(() => document.fonts.ready);
     const file = path.join(OUT, shot.file);
     const height = await page.evaluate(() => document.documentElement.scrollHeight);
@@ -88,9 +94,34 @@ try {
       options.clip = { x: 0, y: 0, width: WIDTH, height: shot.maxHeight };
     }
     await page.screenshot(options);
-    console.log(`${file} (${shot.path}, ${WIDTH}x${Math.min(height, shot.maxHeight ?? height)})`);
+    console.log(`${file} (${new URL(page.url()).pathname}, ${WIDTH}x${Math.min(height, shot.maxHeight ?? height)})`);
+  }
+  for (const shot of SHOTS) {
+    const page = await context.newPage();
+    const response = await page.goto(base + shot.path, { waitUntil: 'load' });
+    if (response.status() !== 200) throw new Error(`${shot.path} answered ${response.status()}`);
+    await take(page, shot);
     await page.close();
   }
+  // Authoring: the editor signs in, starts a draft edition and leaves a criterion that does not
+  // start with a verb, so its warning shows.
+  const page = await context.newPage();
+  await page.goto(`${base}/sign-in?next=%2Fdrafts`, { waitUntil: 'load' });
+  await page.fill('#email', EDITOR.email);
+  await page.fill('#password', EDITOR.password);
+  await Promise.all([page.waitForURL('**/drafts'), page.click('form[action="/sign-in"] button')]);
+  await page.selectOption('#edition-suite', { label: 'Management and Leadership (ML@2024)' });
+  await page.fill('#edition-edition', '2030');
+  await Promise.all([page.waitForLoadState('load'), page.click('form[action="/drafts/editions"] button')]);
+  await take(page, { file: 'draft.png', fullPage: true, maxHeight: 1600 });
+  await Promise.all([page.waitForLoadState('load'),
+    page.click('.govuk-task-list a:has-text("Develop the people in your team")')]);
+  await Promise.all([page.waitForLoadState('load'),
+    page.click('#group-performance-criterion ~ ol li:first-child a:has-text("Edit")')]);
+  await page.fill('#field-text', 'The development needs of each team member are identified.');
+  await Promise.all([page.waitForLoadState('load'), page.click('form:has(#field-text) button[type="submit"]')]);
+  await take(page, { file: 'draft-unit.png', fullPage: true, maxHeight: 1600 });
+  await page.close();
 } finally {
   await browser.close();
   if (server && server.exitCode === null && server.signalCode === null) {

@@ -808,6 +808,7 @@ test('an editor drafts, checks and publishes a new edition, with no axe violatio
       assert.equal(await warning.count(), 1, 'the warning appears');
       assert.match(await warning.innerText(), /Start the performance criterion with a verb/);
       assert.match(await page.locator('.govuk-error-summary').innerText(), /Warning: Start the performance criterion/);
+      assert.match(await page.locator('.govuk-error-summary__title').innerText(), /0 to fix, 1 to consider/);
       await checkedPage(page, 'draft unit with a quality warning', /Develop the people in your team/);
       await page.click('#group-performance-criterion ~ ol li:first-child a:has-text("Edit")');
       await page.waitForLoadState('load');
