@@ -353,6 +353,11 @@ Response Site::Shared(const Request& request) {
     return Finish(request, fresh);
   }
   RefreshGeneration();
+  std::int64_t generation;  // what the answer below is computed from, at the latest
+  {
+    std::lock_guard lock(cache_mutex_);
+    generation = generation_;
+  }
   // CASE answers carry absolute URIs built from the Host header: cache them per host.
   const std::string key = request.path.rfind("/ims/case/", 0) == 0
                               ? request.Header("host") + "\n" + request.target
@@ -386,6 +391,8 @@ Response Site::Shared(const Request& request) {
                            r.Get("Cache-Control").find("no-store") == std::string::npos;
     if ((r.status == 200 || r.status == 404) && shareable) {
       std::lock_guard lock(cache_mutex_);
+      // An answer computed before the store last changed is not kept for later readers.
+      if (generation != generation_) return Finish(request, *cached);
       const std::size_t size = r.body.size() + fresh->gzipped.size() + key.size();
       if (cache_bytes_ + size > kMaxCacheBytes) {
         cache_.clear();
@@ -452,6 +459,9 @@ Response Site::Personal(const Request& request, const RouteEntry* route,
     ctx.form = &form;
   }
   Response r = RunPersonal(ctx, route);
+  // After a write through this site, the next shared answer checks the store first: whoever
+  // wrote sees their change at once, not within the check's 200 ms.
+  if (IsWrite(request.method)) next_check_ms_.store(0);
   MarkPrivate(r);
   if (stale_cookie && r.Get("Set-Cookie").empty()) {
     r.Set("Set-Cookie", CookieHeader(kSessionCookie, "", 0, "Lax",
