@@ -112,6 +112,7 @@ json::object ItemToJson(const Item& item) {
   Put(o, "text", item.text);
   PutUnitFields(o, item.unit);
   if (!item.cy.empty()) o["cy"] = WelshToJson(item.cy);
+  Put(o, "childOfUuid", item.child_of_uuid);
   PutExtra(o, item.extra);
   return o;
 }
@@ -189,12 +190,13 @@ Result<Item> ItemFromJson(const json::object& o, const std::string& pointer) {
   }
   item.type = *parsed;
   if (item.type == ItemType::kUnit) {
-    r.OnlyKeys({"uuid", "type", "typeName", "code", "title", "text", "children", "extra", "cy", "urn",
-                "overview", "version", "status", "developedBy", "originatingOrganisation",
-                "approved", "review", "validity", "category", "originalUrn", "keywords",
-                "occupations"});
+    r.OnlyKeys({"uuid", "type", "typeName", "code", "title", "text", "children", "extra", "cy",
+                "childOfUuid", "urn", "overview", "version", "status", "developedBy",
+                "originatingOrganisation", "approved", "review", "validity", "category",
+                "originalUrn", "keywords", "occupations"});
   } else {
-    r.OnlyKeys({"uuid", "type", "typeName", "code", "title", "text", "children", "extra", "cy"});
+    r.OnlyKeys({"uuid", "type", "typeName", "code", "title", "text", "children", "extra", "cy",
+                "childOfUuid"});
   }
   ReadUuid(r, item.uuid);
   r.String("typeName", item.type_name);
@@ -230,6 +232,15 @@ Result<Item> ItemFromJson(const json::object& o, const std::string& pointer) {
     w.String("text", item.cy.text);
     w.String("overview", item.cy.overview);
     if (!w.ok()) return w.status();
+  }
+  std::string child_of;
+  r.String("childOfUuid", child_of);
+  if (!child_of.empty()) {
+    if (auto canonical = CanonicalUuid(child_of)) {
+      item.child_of_uuid = *canonical;
+    } else {
+      r.Fail("childOfUuid", "\"" + child_of + "\" is not a UUID");
+    }
   }
   r.ObjectText("extra", item.extra);
   if (!r.ok()) return r.status();

@@ -109,6 +109,9 @@ struct Item {
   std::string text;
   UnitFields unit;
   WelshText cy;
+  // The identifier of the item's tree (isChildOf) association when a CASE package gave it
+  // one of its own; empty: derived from the item's UUID (case_detail::ChildOfIdentifier).
+  std::string child_of_uuid;
   std::string extra;
   std::int64_t revision = 0;
 };

@@ -111,6 +111,22 @@ Status CheckAssociations(const FrameworkDoc& doc) {
   return Status::Ok();
 }
 
+// A tree association's own identifier names one association in CASE: no other tree
+// association, association or item of the framework may have it.
+Status CheckTreeIdentifiers(const FrameworkDoc& doc) {
+  std::unordered_set<std::string_view> taken{doc.framework.uuid};
+  for (const Item& item : doc.items) taken.insert(item.uuid);
+  for (const Association& a : doc.associations) taken.insert(a.uuid);
+  for (const Item& item : doc.items) {
+    if (item.child_of_uuid.empty()) continue;
+    if (!taken.insert(item.child_of_uuid).second) {
+      return Status::Invalid(Name(item) + ": the identifier " + item.child_of_uuid +
+                             " of its isChildOf association is already used in the framework");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 bool IsIsoDate(const std::string& s) {
@@ -138,7 +154,8 @@ Status ValidateFramework(const FrameworkDoc& doc) {
     return Status::Invalid("the framework code \"" + f.code + "\" must not contain '@'");
   }
   if (Status s = CheckItems(doc); !s.ok()) return s;
-  return CheckAssociations(doc);
+  if (Status s = CheckAssociations(doc); !s.ok()) return s;
+  return CheckTreeIdentifiers(doc);
 }
 
 Status PutInTreeOrder(FrameworkDoc& doc) {

@@ -144,7 +144,7 @@ void RestoreUnmapped(json::object& o) {
   auto* unmapped = ext->as_object().if_contains(kUnmapped);
   if (unmapped == nullptr || !unmapped->is_object()) return;
   json::object moved = unmapped->as_object();
-  ext->as_object().erase(kUnmapped);
+  ext->as_object().stable_erase(kUnmapped);
   if (ext->as_object().empty()) o.stable_erase("extensions");
   for (const auto& kv : moved) {
     if (!o.contains(kv.key())) o[kv.key()] = kv.value();
@@ -156,6 +156,17 @@ json::object CaseExtra(const std::string& extra) {
   json::value v = json::parse(extra);
   auto* c = v.as_object().if_contains("case");
   return c != nullptr && c->is_object() ? c->as_object() : json::object();
+}
+
+json::object OwnExtra(const std::string& extra) {
+  if (extra.empty()) return {};
+  json::object own = json::parse(extra).as_object();
+  own.stable_erase("case");
+  return own;
+}
+
+std::string UriNodeIdentifier(const std::string& uri) {
+  return NameUuid(OpenNosNamespace(), "node-uri:" + uri);
 }
 
 json::object SubObject(const json::object& o, std::string_view key) {
@@ -187,6 +198,7 @@ json::object DerivedDocument(const Framework& f, const CaseOptions& o) {
   if (!f.previous_edition.empty()) nos["previousEdition"] = f.previous_edition;
   if (!f.translation_note.empty()) nos["translationNote"] = f.translation_note;
   if (!f.publisher.empty()) nos["publisher"] = f.publisher;
+  if (json::object own = OwnExtra(f.extra); !own.empty()) nos["extra"] = std::move(own);
   d["extensions"] = json::object{{"opennos", std::move(nos)}};
   return d;
 }
@@ -207,15 +219,23 @@ json::object DerivedItem(const Framework& f, const Item& item, const CaseOptions
   d["lastChangeDateTime"] = ChangeTime(f);
   // Everything CASE has no place for: the NOS type and unit fields, Welsh text.
   json::object nos = ItemToJson(item);
-  for (const char* k : {"uuid", "code", "title", "text", "typeName", "extra", "keywords"}) {
+  for (const char* k :
+       {"uuid", "code", "title", "text", "typeName", "extra", "keywords", "childOfUuid"}) {
     nos.stable_erase(k);
   }
   if (item.text.empty()) nos["fullStatementIsTitle"] = true;
+  if (json::object own = OwnExtra(item.extra); !own.empty()) nos["extra"] = std::move(own);
   d["extensions"] = json::object{{"opennos", std::move(nos)}};
   return d;
 }
 
-std::string ChildOfIdentifier(const Item& item) { return NameUuid(item.uuid, "isChildOf"); }
+std::string DerivedChildOfIdentifier(const Item& item) {
+  return NameUuid(item.uuid, "isChildOf");
+}
+
+std::string ChildOfIdentifier(const Item& item) {
+  return item.child_of_uuid.empty() ? DerivedChildOfIdentifier(item) : item.child_of_uuid;
+}
 
 json::object DerivedChildOf(const FrameworkDoc& doc, const Item& item, const Item* parent,
                             const CaseOptions& o) {
@@ -244,7 +264,7 @@ json::object NodeJson(const NodeRef& n, const ItemFinder& items, const CaseOptio
                           : item != nullptr || !n.framework_uuid.empty()
                               ? Uri(o, "CFItems", n.uuid)
                               : "urn:uuid:" + n.uuid;
-  return Link(title, n.uuid.empty() ? n.uri : n.uuid, uri);
+  return Link(title, n.uuid.empty() ? UriNodeIdentifier(n.uri) : n.uuid, uri);
 }
 
 json::object DerivedAssociation(const FrameworkDoc& doc, const Association& a,
@@ -266,6 +286,7 @@ json::object DerivedAssociation(const FrameworkDoc& doc, const Association& a,
     }
     if (!node->code.empty()) nos[std::string(name) + "Code"] = node->code;
   }
+  if (json::object own = OwnExtra(a.extra); !own.empty()) nos["extra"] = std::move(own);
   if (!nos.empty()) d["extensions"] = json::object{{"opennos", std::move(nos)}};
   return d;
 }
@@ -417,7 +438,9 @@ void MergeNode(json::object& link, const json::value* kept) {
 }
 
 // The tree association of `item`, with what its package said of it beyond the derivable,
-// under an identifier no other association of the package has (`taken` grows by it).
+// under an identifier no other association of the package has (`taken` grows by it). The
+// identifier is the item's own (child_of_uuid, kept from a package) or derived: what `extra`
+// says of it is never read.
 json::object TreeAssociation(const FrameworkDoc& doc, const Item& item, const Item* parent,
                              const CaseOptions& o, std::unordered_set<std::string>& taken) {
   json::object a = DerivedChildOf(doc, item, parent, o);
@@ -425,14 +448,12 @@ json::object TreeAssociation(const FrameworkDoc& doc, const Item& item, const It
   for (const auto& kv : SubObject(CaseExtra(item.extra), "childOf")) {
     const std::string_view key = kv.key();
     const json::value& v = kv.value();
-    if (key == "identifier") {
-      // `extra` may come from a native file: only a UUID may stand for the identifier.
-      if (auto u = v.is_string() ? CanonicalUuid(v.get_string()) : std::nullopt) a[key] = *u;
-    } else if (key == "originNodeURI" || key == "destinationNodeURI") {
+    if (key == "identifier" || key == "associationType") continue;
+    if (key == "originNodeURI" || key == "destinationNodeURI") {
       MergeNode(a[key].as_object(), &v);
     } else if (key == "sequenceNumber") {
       if (v.is_int64() || v.is_uint64()) a[key] = v;
-    } else if (key != "associationType") {
+    } else {
       a[key] = v;
     }
   }

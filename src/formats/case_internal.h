@@ -41,7 +41,15 @@ boost::json::object NodeJson(const NodeRef& n, const ItemFinder& items, const Ca
 boost::json::object DerivedAssociation(const FrameworkDoc& doc, const Association& a,
                                        const ItemFinder& items, const CaseOptions& o);
 
-// The identifier the writer gives an item's tree association.
+// The identifier the writer gives an item's tree association: the item's child_of_uuid, or
+// else one derived from its UUID (DerivedChildOfIdentifier).
 std::string ChildOfIdentifier(const Item& item);
+std::string DerivedChildOfIdentifier(const Item& item);
+// An entity's own `extra` (a JSON object's text) without its "case" key, which the package's
+// own fields carry: what travels in extensions.opennos.extra.
+boost::json::object OwnExtra(const std::string& extra);
+// The identifier a node known only by its URI gets in a package (CASE requires a UUID there):
+// a name-based UUID of the URI, so that reading it back gives the URI-only node again.
+std::string UriNodeIdentifier(const std::string& uri);
 
 }  // namespace opennos::case_detail

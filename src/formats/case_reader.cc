@@ -42,6 +42,14 @@ void StripOpenNos(json::object& kept) {
   if (ext->as_object().empty()) kept.stable_erase("extensions");
 }
 
+// An entity's `extra`: its own fields (`own`, an object's text or empty, never with a "case"
+// key) and then what its package said beyond the model under "case".
+std::string JoinExtra(const std::string& own, json::object case_part) {
+  json::object extra = own.empty() ? json::object() : json::parse(own).as_object();
+  if (!case_part.empty()) extra["case"] = std::move(case_part);
+  return extra.empty() ? std::string() : CompactJson(extra);
+}
+
 std::string DerivedCode(const std::string& title, const std::string& uuid) {
   std::string code;
   bool start = true;
@@ -176,6 +184,8 @@ class CaseReader final : public JsonMemberSink {
     const json::object nos = SubObject(SubObject(d, "extensions"), "opennos");
     if (!nos.empty()) {
       FieldReader r(nos, "/CFDocument/extensions/opennos");
+      // OpenNOS wrote this package: its publisher is the model's, not the creator CASE requires.
+      f.publisher.clear();
       r.String("code", f.code);
       r.String("edition", f.edition);
       std::string status;
@@ -192,7 +202,11 @@ class CaseReader final : public JsonMemberSink {
       r.String("previousEdition", f.previous_edition);
       r.String("translationNote", f.translation_note);
       r.String("publisher", f.publisher);
+      r.ObjectText("extra", document_own_extra_);
       if (!r.ok()) return r.status().WithContext(source_);
+      if (Status s = CheckOwnExtra(document_own_extra_, "/CFDocument/extensions/opennos"); !s.ok()) {
+        return s;
+      }
     }
     if (f.code.empty()) f.code = DerivedCode(f.title, f.uuid);
     // Compared with what an export under the default base URL writes, so a package's own URIs
@@ -200,6 +214,14 @@ class CaseReader final : public JsonMemberSink {
     document_kept_ = NotDerivable(d, DerivedDocument(f, options_), {"identifier", "CFPackageURI"});
     StripOpenNos(document_kept_);
     return Status::Ok();
+  }
+
+  // An entity's own `extra`, read from extensions.opennos.extra at `pointer`: its "case" key
+  // is the reader's to fill.
+  Status CheckOwnExtra(const std::string& own, const std::string& pointer) const {
+    if (own.empty() || !json::parse(own).as_object().contains("case")) return Status::Ok();
+    return Error(pointer + "/extra/case",
+                 "reserved for what a package says beyond the model; not read from here");
   }
 
   // Reads one CFItem; `v` is the reader's to change.
@@ -231,12 +253,20 @@ class CaseReader final : public JsonMemberSink {
       json::object fields = nos;
       const bool text_is_title = fields.contains("fullStatementIsTitle");
       fields.stable_erase("fullStatementIsTitle");
+      if (fields.contains("childOfUuid")) {
+        // The tree association's identifier is the one of the package's isChildOf.
+        return Error(pointer + "/extensions/opennos/childOfUuid", "not read from an extension");
+      }
       fields["text"] = "x";  // ItemFromJson needs text or title; the real ones are above
       auto parsed = ItemFromJson(fields, pointer + "/extensions/opennos");
       if (!parsed.ok()) return parsed.status().WithContext(source_);
+      if (Status s = CheckOwnExtra(parsed->extra, pointer + "/extensions/opennos"); !s.ok()) {
+        return s;
+      }
       item.type = parsed->type;
       item.unit = std::move(parsed->unit);
       item.cy = std::move(parsed->cy);
+      item.extra = std::move(parsed->extra);  // its own; BuildTree adds the "case" part
       if (text_is_title) item.text.clear();
     }
     if (!case_type.empty() && case_type != CaseItemTypeName(item.type)) item.type_name = case_type;
@@ -275,6 +305,8 @@ class CaseReader final : public JsonMemberSink {
     n.uuid = canonical ? *canonical : std::string(id->get_string());
     n.title = Str(o, "title");
     n.uri = Str(o, "uri");
+    // A node the writer knew only by its URI.
+    if (!n.uri.empty() && n.uuid == UriNodeIdentifier(n.uri)) n.uuid.clear();
     if (item_index_.count(n.uuid) || n.uuid == doc_.framework.uuid) {
       n.framework_uuid = doc_.framework.uuid;
     }
@@ -335,10 +367,11 @@ class CaseReader final : public JsonMemberSink {
     const bool to_document = a.destination.uuid == doc_.framework.uuid;
     if (type == "isChildOf" && child != item_index_.end() &&
         (parent != item_index_.end() || to_document) && !tree_[child->second].present) {
-      return ReadTreeLink(o, index, child->second,
+      return ReadTreeLink(o, *id, index, child->second,
                           to_document ? kNoParent : parent->second, sequence);
     }
     const json::object nos = SubObject(SubObject(o, "extensions"), "opennos");
+    std::string own_extra;
     if (!nos.empty()) {
       FieldReader r(nos, pointer + "/extensions/opennos");
       std::string provenance;
@@ -350,17 +383,22 @@ class CaseReader final : public JsonMemberSink {
       r.String("originCode", a.origin.code);
       r.String("destinationFramework", a.destination.framework_uuid);
       r.String("destinationCode", a.destination.code);
+      r.ObjectText("extra", own_extra);
       if (!r.ok()) return r.status().WithContext(source_);
+      if (Status s = CheckOwnExtra(own_extra, pointer + "/extensions/opennos"); !s.ok()) return s;
     }
-    KeepAssociationExtras(a, o, std::move(node_extras));
+    KeepAssociationExtras(a, o, std::move(node_extras), own_extra);
     doc_.associations.push_back(std::move(a));
     return Status::Ok();
   }
 
-  Status ReadTreeLink(const json::object& o, size_t index, size_t child, size_t parent,
-                      std::int64_t sequence) {
+  // `id`: the association's identifier, which becomes the item's child_of_uuid unless it is
+  // the one the writer derives.
+  Status ReadTreeLink(const json::object& o, const std::string& id, size_t index, size_t child,
+                      size_t parent, std::int64_t sequence) {
     Item& item = items_[child];
     item.parent_uuid = parent == kNoParent ? "" : items_[parent].uuid;
+    if (id != DerivedChildOfIdentifier(item)) item.child_of_uuid = id;
     TreeLink& t = tree_[child];
     t.present = true;
     t.index = index;
@@ -370,11 +408,12 @@ class CaseReader final : public JsonMemberSink {
         DerivedChildOf(doc_, item, parent == kNoParent ? nullptr : &items_[parent], options_);
     // The item's position is known only once the tree is built: compared then.
     if (sequence != kNoSequence) derived["sequenceNumber"] = o.at("sequenceNumber");
-    t.kept = NotDerivable(o, derived, {"associationType", "CFDocumentURI"});
+    t.kept = NotDerivable(o, derived, {"identifier", "associationType", "CFDocumentURI"});
     return Status::Ok();
   }
 
-  void KeepAssociationExtras(Association& a, const json::object& o, json::object node_extras) {
+  void KeepAssociationExtras(Association& a, const json::object& o, json::object node_extras,
+                             const std::string& own_extra) {
     // A node's title and URI that the writer would give anyway need not be kept.
     const ItemFinder find = [this](const std::string& uuid) { return FindItem(uuid); };
     for (NodeRef* n : {&a.origin, &a.destination}) {
@@ -391,7 +430,7 @@ class CaseReader final : public JsonMemberSink {
     StripOpenNos(kept);
     json::object extra = std::move(node_extras);
     if (!kept.empty()) extra["association"] = std::move(kept);
-    if (!extra.empty()) a.extra = CompactJson(json::object{{"case", std::move(extra)}});
+    a.extra = JoinExtra(own_extra, std::move(extra));
   }
 
   // An isChildOf cycle, named by an association on it; Ok if there is none.
@@ -484,7 +523,7 @@ class CaseReader final : public JsonMemberSink {
         t.kept["sequenceNumber"] = t.sequence;
       }
       if (!t.kept.empty()) extra["childOf"] = std::move(t.kept);
-      if (!extra.empty()) item.extra = CompactJson(json::object{{"case", std::move(extra)}});
+      if (!extra.empty() || !item.extra.empty()) item.extra = JoinExtra(item.extra, std::move(extra));
     }
     doc_.items = std::move(items_);
     Permute(doc_.items, order);
@@ -530,7 +569,7 @@ class CaseReader final : public JsonMemberSink {
       }
     }
     if (!package.empty()) extra["package"] = std::move(package);
-    if (!extra.empty()) doc_.framework.extra = CompactJson(json::object{{"case", std::move(extra)}});
+    doc_.framework.extra = JoinExtra(document_own_extra_, std::move(extra));
   }
 
   const std::string& source_;
@@ -543,6 +582,7 @@ class CaseReader final : public JsonMemberSink {
   std::vector<json::value> pending_associations_;  // read before the CFDocument or the CFItems
   size_t associations_read_ = 0;
   json::object document_kept_;
+  std::string document_own_extra_;  // extensions.opennos.extra of the CFDocument
   json::object top_;  // top-level fields other than the document, items and associations
   std::uintmax_t size_hint_;
   std::vector<Item> items_;                             // in package order, until BuildTree

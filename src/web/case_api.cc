@@ -206,7 +206,7 @@ void DropExtensions(json::value& v) {
   if (v.is_array()) {
     for (auto& e : v.as_array()) DropExtensions(e);
   } else if (v.is_object()) {
-    v.as_object().erase("extensions");
+    v.as_object().stable_erase("extensions");
     for (auto& kv : v.as_object()) DropExtensions(kv.value());
   }
 }

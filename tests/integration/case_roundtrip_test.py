@@ -48,29 +48,6 @@ failures = []
 notes = []
 kinds = {}  # (package, kind of failure) -> count
 
-# Bugs reported and not fixed yet: a failure of one of these kinds is listed as a known bug and
-# does not fail the test (as GTEST_SKIP "BUG: ..." does in tests/unit/formats_case_test.cc).
-# Remove an entry once its bug is fixed.
-KNOWN_BUGS = [
-    (r"^/(CFDocument|CFItems/\*|CFAssociations/\*)(/(originNodeURI|destinationNodeURI))?/uri$",
-     "a package's own uri values become http://localhost:8080/ims/case/v1p1/... when they follow "
-     "the BASE/ims/case/v1p1/KIND/ID pattern (CaseReader takes the package's base URL, the "
-     "writer uses the default)"),
-    (r"/(originNodeURI|destinationNodeURI)/targetType$",
-     "LinkGenURI targetType is dropped (ReadNode, NodeRef)"),
-    (r"^the second export differs",
-     "key order changes between exports: boost::json::object::erase moves the last key into "
-     "the erased slot (MergeExtensions, MoveUnmapped); stable_erase keeps the order"),
-]
-
-
-def known_bug(kind):
-    for pattern, what in KNOWN_BUGS:
-        if re.search(pattern, kind):
-            return what
-    return None
-
-
 def fail(message):
     """Records a failure. Prints the first of each kind (the same field of any item, say) in
     full; main() prints how many of each kind there were."""
@@ -78,11 +55,9 @@ def fail(message):
     kind = re.sub(r"/\d+ \([^)]*\)", "/*", rest.split(":", 1)[0])
     key = (package, kind)
     kinds[key] = kinds.get(key, 0) + 1
-    bug = known_bug(kind)
-    if bug is None:
-        failures.append(message)
+    failures.append(message)
     if kinds[key] == 1:
-        print(("KNOWN BUG (%s): " % bug if bug else "FAIL: ") + message, flush=True)
+        print("FAIL: " + message, flush=True)
 
 
 def note(message):
@@ -374,9 +349,8 @@ def main():
     for (package, kind), count in sorted(kinds.items()):
         if count > 1:
             print("  %s: %s: %d times" % (package, kind, count))
-    known = sum(count for (package, kind), count in kinds.items() if known_bug(kind))
-    print("%d packages and exports checked, %d failure(s), %d of known bugs, %d note(s)" % (
-        checked, len(failures), known, len(notes)))
+    print("%d packages and exports checked, %d failure(s), %d note(s)" % (
+        checked, len(failures), len(notes)))
     return 1 if failures else 0
 
 

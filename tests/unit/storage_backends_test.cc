@@ -78,6 +78,7 @@ TEST_P(StoreTest, KeepsEveryFieldOfAnItemAndAnAssociation) {
                {"1131", "2134"}};
   unit.cy = {"Teitl", "Testun", "Trosolwg"};
   unit.extra = R"({"case":{"CFItemType":"Standard"}})";
+  unit.child_of_uuid = "5e0c6a10-a000-4000-8000-0000000000c1";
   Item& statement = ItemCoded(doc, "A1.K1");
   statement.type = ItemType::kStatement;
   statement.type_name = "Underpinning knowledge";
@@ -91,6 +92,7 @@ TEST_P(StoreTest, KeepsEveryFieldOfAnItemAndAnAssociation) {
   auto loaded = store_->LoadFramework(doc.framework.uuid);
   ASSERT_TRUE(loaded.ok());
   EXPECT_EQ(WriteNative(*loaded), WriteNative(doc));
+  EXPECT_EQ(ItemCoded(*loaded, "A1").child_of_uuid, unit.child_of_uuid);
 }
 
 TEST_P(StoreTest, ReportsNotFoundForWhatItDoesNotHold) {

@@ -152,6 +152,8 @@ CREATE TABLE server_secrets (
   value TEXT NOT NULL
 );
 )sql"},
+      {3, "items: the identifier of an item's isChildOf association, kept from a CASE package",
+       "ALTER TABLE items ADD COLUMN child_of_uuid TEXT"},
   };
   return kMigrations;
 }

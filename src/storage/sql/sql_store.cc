@@ -74,7 +74,7 @@ constexpr const char* kItemColumns =
     "uuid, framework_uuid, parent_uuid, position, type, type_name, code, title, text, urn, "
     "overview, version, unit_status, developed_by, originating_organisation, approved, review, "
     "validity, category, original_urn, keywords, occupations, cy_title, cy_text, cy_overview, "
-    "extra, revision";
+    "extra, revision, child_of_uuid";
 
 Item ReadItem(const Statement& s) {
   Item item;
@@ -106,6 +106,7 @@ Item ReadItem(const Statement& s) {
   item.cy.overview = s.Text(24);
   item.extra = s.Text(25);
   item.revision = s.Int(26);
+  item.child_of_uuid = s.Text(27);
   return item;
 }
 
@@ -636,13 +637,13 @@ Status SqlStore::PutItem(const Item& item, std::int64_t revision, bool insert) {
   const std::string sql =
       insert ? std::string("INSERT INTO items (") + kItemColumns +
                    ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
-                   "?19,?20,?21,?22,?23,?24,?25,?26,?27)"
+                   "?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)"
              : "UPDATE items SET framework_uuid=?2, parent_uuid=?3, position=?4, type=?5,"
                " type_name=?6, code=?7, title=?8, text=?9, urn=?10, overview=?11, version=?12,"
                " unit_status=?13, developed_by=?14, originating_organisation=?15, approved=?16,"
                " review=?17, validity=?18, category=?19, original_urn=?20, keywords=?21,"
                " occupations=?22, cy_title=?23, cy_text=?24, cy_overview=?25, extra=?26,"
-               " revision=?27 WHERE uuid=?1";
+               " revision=?27, child_of_uuid=?28 WHERE uuid=?1";
   auto s = db_->Prepare(sql);
   if (!s.ok()) return s.status();
   Statement& st = **s;
@@ -658,7 +659,7 @@ Status SqlStore::PutItem(const Item& item, std::int64_t revision, bool insert) {
   st.BindOrNull(20, u.original_urn).BindOrNull(21, ListToJson(u.keywords));
   st.BindOrNull(22, ListToJson(u.occupations)).BindOrNull(23, item.cy.title);
   st.BindOrNull(24, item.cy.text).BindOrNull(25, item.cy.overview).BindOrNull(26, item.extra);
-  st.Bind(27, revision);
+  st.Bind(27, revision).BindOrNull(28, item.child_of_uuid);
   return st.Run();
 }
 
