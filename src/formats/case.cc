@@ -203,7 +203,7 @@ json::object DerivedDocument(const Framework& f, const CaseOptions& o) {
   return d;
 }
 
-json::object DerivedItem(const Framework& f, const Item& item, const CaseOptions& o) {
+json::object DerivedItemFields(const Framework& f, const Item& item, const CaseOptions& o) {
   json::object d{{"identifier", item.uuid},
                  {"uri", Uri(o, "CFItems", item.uuid)},
                  {"fullStatement", item.text.empty() ? item.title : item.text}};
@@ -217,6 +217,11 @@ json::object DerivedItem(const Framework& f, const Item& item, const CaseOptions
     d["conceptKeywords"] = std::move(k);
   }
   d["lastChangeDateTime"] = ChangeTime(f);
+  return d;
+}
+
+json::object DerivedItem(const Framework& f, const Item& item, const CaseOptions& o) {
+  json::object d = DerivedItemFields(f, item, o);
   // Everything CASE has no place for: the NOS type and unit fields, Welsh text.
   json::object nos = ItemToJson(item);
   for (const char* k :
@@ -253,6 +258,50 @@ json::object DerivedChildOf(const FrameworkDoc& doc, const Item& item, const Ite
       {"originNodeURI", Link(NodeTitle(item), item.uuid, Uri(o, "CFItems", item.uuid))},
       {"destinationNodeURI", std::move(destination)},
       {"lastChangeDateTime", ChangeTime(doc.framework)}};
+}
+
+namespace {
+
+// Whether `v` is the node link {title, identifier, uri} with these values.
+bool IsLink(const json::value& v, std::string_view title, std::string_view id,
+            std::string_view uri) {
+  if (!v.is_object() || v.get_object().size() != 3) return false;
+  const json::object& l = v.get_object();
+  const auto is = [&](std::string_view key, std::string_view want) {
+    const auto* got = l.if_contains(key);
+    return got != nullptr && got->is_string() && got->get_string() == want;
+  };
+  return is("title", title) && is("identifier", id) && is("uri", uri);
+}
+
+}  // namespace
+
+json::object NotDerivableChildOf(const json::object& raw, const FrameworkDoc& doc,
+                                 const Item& item, const Item* parent, bool sequence_given,
+                                 const CaseOptions& o) {
+  json::object kept;
+  for (const auto& kv : raw) {
+    const std::string_view key = kv.key();
+    const json::value& v = kv.value();
+    if (key == "identifier" || key == "associationType" || key == "CFDocumentURI") continue;
+    bool derivable = false;
+    if (key == "sequenceNumber") {
+      derivable = sequence_given;  // compared with the position once the tree is built
+    } else if (key == "uri") {
+      derivable = v.is_string() && v.get_string() == Uri(o, "CFAssociations", ChildOfIdentifier(item));
+    } else if (key == "originNodeURI") {
+      derivable = IsLink(v, NodeTitle(item), item.uuid, Uri(o, "CFItems", item.uuid));
+    } else if (key == "destinationNodeURI") {
+      derivable = parent != nullptr
+                      ? IsLink(v, NodeTitle(*parent), parent->uuid, Uri(o, "CFItems", parent->uuid))
+                      : IsLink(v, doc.framework.title, doc.framework.uuid,
+                               Uri(o, "CFDocuments", doc.framework.uuid));
+    } else if (key == "lastChangeDateTime") {
+      derivable = v.is_string() && v.get_string() == ChangeTime(doc.framework);
+    }
+    if (!derivable) kept[key] = v;
+  }
+  return kept;
 }
 
 json::object NodeJson(const NodeRef& n, const ItemFinder& items, const CaseOptions& o) {

@@ -280,7 +280,8 @@ class CaseReader final : public JsonMemberSink {
     if (item.text.empty() && item.title.empty() && item.code.empty()) {
       return Error(pointer + "/fullStatement", "empty, with no abbreviatedStatement or humanCodingScheme");
     }
-    json::object kept = NotDerivable(o, DerivedItem(doc_.framework, item, options_),
+    // Without the derived `extensions`: kept, they would lose extensions.opennos anyway.
+    json::object kept = NotDerivable(o, DerivedItemFields(doc_.framework, item, options_),
                                      {"identifier", "CFItemType", "CFDocumentURI"});
     StripOpenNos(kept);
     item_kept_.push_back(std::move(kept));
@@ -404,11 +405,9 @@ class CaseReader final : public JsonMemberSink {
     t.index = index;
     t.parent = parent;
     t.sequence = sequence;
-    json::object derived =
-        DerivedChildOf(doc_, item, parent == kNoParent ? nullptr : &items_[parent], options_);
     // The item's position is known only once the tree is built: compared then.
-    if (sequence != kNoSequence) derived["sequenceNumber"] = o.at("sequenceNumber");
-    t.kept = NotDerivable(o, derived, {"identifier", "associationType", "CFDocumentURI"});
+    t.kept = NotDerivableChildOf(o, doc_, item, parent == kNoParent ? nullptr : &items_[parent],
+                                 sequence != kNoSequence, options_);
     return Status::Ok();
   }
 

@@ -183,6 +183,7 @@ TEST_P(StoreTest, RecordsTheCreationOfEveryEntityWithAnEmptyBefore) {
   ASSERT_EQ(association.size(), 1u);
   EXPECT_EQ(association[0].entity, "association");
   EXPECT_EQ(association[0].before, "");
+  EXPECT_EQ(association[0].after, AssociationSnapshot(doc.associations.front()));
   EXPECT_EQ(*store_->LastChange(), 1);
 }
 

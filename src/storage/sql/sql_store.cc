@@ -207,6 +207,9 @@ class SqlStore final : public Store {
                               ProgressFn progress, void* progress_context);
   Status SaveOne(const FrameworkDoc& doc, Write& w);
   Result<FrameworkDoc> LoadFrameworkIn(std::string_view uuid);
+  Result<std::vector<Revision>> HistoryIn(std::string_view entity_uuid);
+  // The snapshot of an entity ("framework", "item", "association") as the store holds it now.
+  Result<std::string> CurrentSnapshot(const std::string& entity, std::string_view uuid);
   Status SaveItems(const FrameworkDoc& doc, Write& w);
   Status SaveAssociations(const FrameworkDoc& doc, Write& w);
   Status PutFramework(const Framework& f, std::int64_t revision, bool insert, const Write& w);
@@ -217,6 +220,8 @@ class SqlStore final : public Store {
   Status Check(const Precondition& p);
   // The highest revision number recorded for an entity (0 if none).
   Result<std::int64_t> LastRevisionNumber(const std::string& uuid);
+  // A creation is written with `before` and `after` empty: the entity is kept once, in its row
+  // (or in the next revision's `before`), and History gives it back as `after`.
   Status AddRevision(const char* entity, const std::string& uuid, const std::string& framework,
                      std::int64_t number, const std::string& before, const std::string& after,
                      Write& w);
@@ -352,6 +357,36 @@ Result<std::vector<Association>> SqlStore::AssociationsOf(std::string_view item_
 }
 
 Result<std::vector<Revision>> SqlStore::History(std::string_view entity_uuid) {
+  // The rows and the entity's current state from one state of the database.
+  Transaction tx(*db_, Transaction::Kind::kRead);
+  RETURN_IF_ERROR(tx.Begin());
+  auto history = HistoryIn(entity_uuid);
+  if (history.ok()) RETURN_IF_ERROR(tx.Commit());
+  return history;
+}
+
+Result<std::string> SqlStore::CurrentSnapshot(const std::string& entity, std::string_view uuid) {
+  if (entity == "framework") {
+    auto f = GetFramework(uuid);
+    if (!f.ok()) return f.status();
+    return FrameworkSnapshot(*f);
+  }
+  if (entity == "item") {
+    auto item = GetItem(uuid);
+    if (!item.ok()) return item.status();
+    return ItemSnapshot(*item);
+  }
+  auto s = db_->Prepare(std::string("SELECT ") + kAssociationColumns +
+                        " FROM associations WHERE uuid = ?");
+  if (!s.ok()) return s.status();
+  (*s)->Bind(1, uuid);
+  std::vector<Association> found;
+  RETURN_IF_ERROR(Collect(**s, found, ReadAssociation));
+  if (found.empty()) return Status::NotFound("no association " + std::string(uuid));
+  return AssociationSnapshot(found.front());
+}
+
+Result<std::vector<Revision>> SqlStore::HistoryIn(std::string_view entity_uuid) {
   auto s = db_->Prepare(
       "SELECT id, entity, entity_uuid, framework_uuid, number, author, at, reason, before, after"
       " FROM revisions WHERE entity_uuid = ? ORDER BY number, id");
@@ -365,6 +400,19 @@ Result<std::vector<Revision>> SqlStore::History(std::string_view entity_uuid) {
     const Statement& r = **s;
     out.push_back({r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4), r.Text(5), r.Text(6),
                    r.Text(7), r.Text(8), r.Text(9)});
+  }
+  // A creation is written with neither snapshot (AddRevision): what it created is the next
+  // revision's `before`, or, if none followed, the entity as it is now.
+  for (size_t i = 0; i < out.size(); ++i) {
+    Revision& r = out[i];
+    if (!r.before.empty() || !r.after.empty()) continue;
+    if (i + 1 < out.size()) {
+      r.after = out[i + 1].before;
+      continue;
+    }
+    auto now = CurrentSnapshot(r.entity, entity_uuid);
+    if (!now.ok()) return now.status();
+    r.after = std::move(*now);
   }
   return out;
 }
@@ -458,7 +506,7 @@ Status SqlStore::SaveOne(const FrameworkDoc& doc, Write& w) {
       if (!own.ok()) return own.status();
       RETURN_IF_ERROR((*own)->Bind(1, f.uuid).Bind(2, w.who.organisation).Run());
     }
-    RETURN_IF_ERROR(AddRevision("framework", f.uuid, f.uuid, 1, "", FrameworkSnapshot(f), w));
+    RETURN_IF_ERROR(AddRevision("framework", f.uuid, f.uuid, 1, "", "", w));
   } else {
     const std::string before = FrameworkSnapshot(*existing);
     const std::string after = FrameworkSnapshot(f);
@@ -515,7 +563,6 @@ Status SqlStore::SaveItems(const FrameworkDoc& doc, Write& w) {
   if (!owner.ok()) return owner.status();
   const bool had_items = !stored.empty();  // `stored` empties as items are matched below
   for (const Item& item : doc.items) {
-    const std::string after = ItemSnapshot(item);
     auto it = stored.find(item.uuid);
     if (it == stored.end()) {
       if (had_items) {  // a fresh framework cannot clash with itself; others might
@@ -538,9 +585,10 @@ Status SqlStore::SaveItems(const FrameworkDoc& doc, Write& w) {
                    ? Status::Conflict("item " + item.uuid + " belongs to another framework")
                    : s;
       }
-      RETURN_IF_ERROR(AddRevision("item", item.uuid, fw, number, "", after, w));
+      RETURN_IF_ERROR(AddRevision("item", item.uuid, fw, number, "", "", w));
       ++w.report.items_added;
     } else {
+      const std::string after = ItemSnapshot(item);
       if (it->second.first != after) {
         const std::int64_t number = it->second.second + 1;
         RETURN_IF_ERROR(PutItem(item, number, false));
@@ -580,7 +628,6 @@ Status SqlStore::SaveAssociations(const FrameworkDoc& doc, Write& w) {
   for (size_t i = 0; i < doc.associations.size(); ++i) {
     const Association& a = doc.associations[i];
     const int position = static_cast<int>(i);
-    const std::string after = AssociationSnapshot(a);
     auto it = stored.find(a.uuid);
     if (it == stored.end()) {
       auto last = LastRevisionNumber(a.uuid);
@@ -590,10 +637,11 @@ Status SqlStore::SaveAssociations(const FrameworkDoc& doc, Write& w) {
                    ? Status::Conflict("association " + a.uuid + " belongs to another framework")
                    : s;
       }
-      RETURN_IF_ERROR(AddRevision("association", a.uuid, fw, *last + 1, "", after, w));
+      RETURN_IF_ERROR(AddRevision("association", a.uuid, fw, *last + 1, "", "", w));
       ++w.report.associations_added;
       continue;
     }
+    const std::string after = AssociationSnapshot(a);
     if (it->second.first != after) {
       const std::int64_t number = it->second.second + 1;
       RETURN_IF_ERROR(PutAssociation(a, position, number, false));
