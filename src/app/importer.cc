@@ -41,7 +41,9 @@ Status KeepWhatPartialFormatLacks(Store& store, FrameworkDoc& doc) {
   for (const Item& item : stored->items) old_items[item.uuid] = &item;
   for (Item& item : doc.items) {
     auto it = old_items.find(item.uuid);
-    if (it != old_items.end()) item.extra = it->second->extra;
+    if (it == old_items.end()) continue;
+    item.extra = it->second->extra;
+    item.child_of_uuid = it->second->child_of_uuid;
   }
   return Status::Ok();
 }
@@ -85,6 +87,35 @@ Result<std::string> ReadHead(const std::string& path) {
   head.resize(static_cast<size_t>(in.gcount()));
   return head;
 }
+
+// A file read in pieces that tells `options.read_progress` how far it has come.
+class ProgressSource final : public ByteSource {
+ public:
+  ProgressSource(const std::string& path, const ImportOptions& options)
+      : in_(path, kMaxImportFileBytes), path_(path), options_(options) {}
+
+  Result<std::string_view> Next() override {
+    auto piece = in_.Next();
+    if (!piece.ok() || options_.read_progress == nullptr) return piece;
+    read_ += piece->size();
+    const std::uintmax_t size = in_.SizeHint();
+    bool report = piece->empty() && (size == 0 || read_ < size);  // the end, if not said yet
+    while (size > 0 && read_ * 10 >= size * (tenths_ + 1)) {
+      ++tenths_;
+      report = true;
+    }
+    if (report) options_.read_progress(path_, read_, size, options_.progress_context);
+    return piece;
+  }
+  std::uintmax_t SizeHint() const override { return in_.SizeHint(); }
+
+ private:
+  FileSource in_;
+  const std::string& path_;
+  const ImportOptions& options_;
+  std::uintmax_t read_ = 0;
+  std::uintmax_t tenths_ = 0;  // tenths of the file reported
+};
 
 }  // namespace
 
@@ -151,7 +182,7 @@ Result<SaveReport> ImportFiles(Store& store, const std::vector<std::string>& pat
     const FileFormat format =
         options.format == FileFormat::kAuto ? DetectFormat(*head) : options.format;
     if (format == FileFormat::kCase || format == FileFormat::kCase1p0) {
-      FileSource in(path, kMaxImportFileBytes);
+      ProgressSource in(path, options);
       auto doc = ReadCasePackage(in, path);
       if (!doc.ok()) return doc.status();
       files.AddRead(std::move(*doc), format, path);

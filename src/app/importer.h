@@ -17,7 +17,11 @@ struct ImportOptions {
   FileFormat format = FileFormat::kAuto;  // kAuto: recognise each file from its content
   ChangeContext who;
   ProgressFn progress = nullptr;  // called as items are written
-  void* progress_context = nullptr;
+  // Called as a package that is read in pieces (CASE) comes in: after each tenth of it, and at
+  // its end, with the bytes read so far and the file's size.
+  void (*read_progress)(const std::string& path, std::uintmax_t read, std::uintmax_t size,
+                        void* context) = nullptr;
+  void* progress_context = nullptr;  // given to both
   // Receives what the readers could not normalise (the problems report), if given.
   ImportProblems* problems = nullptr;
 };

@@ -41,6 +41,12 @@ void PrintProgress(std::int64_t items, void*) {
   std::cerr << "opennos: " << items << " items written\n" << std::flush;
 }
 
+void PrintReadProgress(const std::string& path, std::uintmax_t read, std::uintmax_t size, void*) {
+  std::cerr << "opennos: " << path << ": " << read << " bytes read";
+  if (size > 0) std::cerr << " (" << read * 100 / size << " %)";
+  std::cerr << "\n" << std::flush;
+}
+
 // The problems report: a count per kind and the first lines on stderr, every line in
 // `report_file` when one is given. Returns the command's exit code.
 int PrintProblems(const ImportProblems& problems, const std::string& report_file) {
@@ -170,7 +176,10 @@ int Import(const Globals& g, const std::vector<std::string>& files, const std::s
   ImportOptions options;
   options.format = *parsed;
   options.who = {author, reason.empty() ? "import" : reason, owner.ok() ? owner->id : ""};
-  if (progress) options.progress = PrintProgress;
+  if (progress) {
+    options.progress = PrintProgress;
+    options.read_progress = PrintReadProgress;
+  }
   ImportProblems problems;
   options.problems = &problems;
   auto report = ImportFiles(**store, files, options);

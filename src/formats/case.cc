@@ -203,7 +203,7 @@ json::object DerivedDocument(const Framework& f, const CaseOptions& o) {
   return d;
 }
 
-json::object DerivedItemFields(const Framework& f, const Item& item, const CaseOptions& o) {
+json::object DerivedItem(const Framework& f, const Item& item, const CaseOptions& o) {
   json::object d{{"identifier", item.uuid},
                  {"uri", Uri(o, "CFItems", item.uuid)},
                  {"fullStatement", item.text.empty() ? item.title : item.text}};
@@ -217,11 +217,6 @@ json::object DerivedItemFields(const Framework& f, const Item& item, const CaseO
     d["conceptKeywords"] = std::move(k);
   }
   d["lastChangeDateTime"] = ChangeTime(f);
-  return d;
-}
-
-json::object DerivedItem(const Framework& f, const Item& item, const CaseOptions& o) {
-  json::object d = DerivedItemFields(f, item, o);
   // Everything CASE has no place for: the NOS type and unit fields, Welsh text.
   json::object nos = ItemToJson(item);
   for (const char* k :
@@ -276,9 +271,44 @@ bool IsLink(const json::value& v, std::string_view title, std::string_view id,
 
 }  // namespace
 
-json::object NotDerivableChildOf(const json::object& raw, const FrameworkDoc& doc,
-                                 const Item& item, const Item* parent, bool sequence_given,
-                                 const CaseOptions& o) {
+json::object NotDerivableItem(const json::object& raw, const Framework& f, const Item& item,
+                              const CaseOptions& o) {
+  json::object kept;
+  const auto is = [](const json::value& v, const std::string& want) {
+    return !want.empty() && v.is_string() && v.get_string() == want;
+  };
+  for (const auto& kv : raw) {
+    const std::string_view key = kv.key();
+    const json::value& v = kv.value();
+    if (key == "identifier" || key == "CFItemType" || key == "CFDocumentURI") continue;
+    bool derivable = false;
+    if (key == "uri") {
+      derivable = is(v, Uri(o, "CFItems", item.uuid));
+    } else if (key == "fullStatement") {
+      derivable = v.is_string() && v.get_string() == (item.text.empty() ? item.title : item.text);
+    } else if (key == "abbreviatedStatement") {
+      derivable = is(v, item.title);
+    } else if (key == "humanCodingScheme") {
+      derivable = is(v, item.code);
+    } else if (key == "lastChangeDateTime") {
+      derivable = is(v, ChangeTime(f));
+    } else if (key == "conceptKeywords" && item.type == ItemType::kUnit &&
+               !item.unit.keywords.empty() && v.is_array()) {
+      const json::array& words = v.get_array();
+      derivable = words.size() == item.unit.keywords.size() &&
+                  std::equal(words.begin(), words.end(), item.unit.keywords.begin(),
+                             [](const json::value& w, const std::string& k) {
+                               return w.is_string() && w.get_string() == k;
+                             });
+    }
+    if (!derivable) kept[key] = v;
+  }
+  return kept;
+}
+
+json::object NotDerivableChildOf(const json::object& raw, const std::string& identifier,
+                                 const FrameworkDoc& doc, const Item& item, const Item* parent,
+                                 bool sequence_given, const CaseOptions& o) {
   json::object kept;
   for (const auto& kv : raw) {
     const std::string_view key = kv.key();
@@ -288,7 +318,7 @@ json::object NotDerivableChildOf(const json::object& raw, const FrameworkDoc& do
     if (key == "sequenceNumber") {
       derivable = sequence_given;  // compared with the position once the tree is built
     } else if (key == "uri") {
-      derivable = v.is_string() && v.get_string() == Uri(o, "CFAssociations", ChildOfIdentifier(item));
+      derivable = v.is_string() && v.get_string() == Uri(o, "CFAssociations", identifier);
     } else if (key == "originNodeURI") {
       derivable = IsLink(v, NodeTitle(item), item.uuid, Uri(o, "CFItems", item.uuid));
     } else if (key == "destinationNodeURI") {

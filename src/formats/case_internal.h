@@ -34,15 +34,20 @@ void RestoreUnmapped(boost::json::object& o);
 
 boost::json::object DerivedDocument(const Framework& f, const CaseOptions& o);
 boost::json::object DerivedItem(const Framework& f, const Item& item, const CaseOptions& o);
-// DerivedItem without its `extensions` (which a reader compares on its own).
-boost::json::object DerivedItemFields(const Framework& f, const Item& item, const CaseOptions& o);
+// NotDerivable(raw, DerivedItem(f, item, o), {"identifier", "CFItemType", "CFDocumentURI"})
+// for a reader, without building the derived item, and keeping `extensions` whole (the
+// reader drops extensions.opennos, which the model holds).
+boost::json::object NotDerivableItem(const boost::json::object& raw, const Framework& f,
+                                     const Item& item, const CaseOptions& o);
 // The tree association of `item` under `parent` (nullptr: the document).
 boost::json::object DerivedChildOf(const FrameworkDoc& doc, const Item& item,
                                    const Item* parent, const CaseOptions& o);
 // NotDerivable(raw, DerivedChildOf(doc, item, parent, o), {"identifier", "associationType",
-// "CFDocumentURI"}), without building the derived association; a given sequenceNumber
-// (`sequence_given`) is compared later, with the position.
-boost::json::object NotDerivableChildOf(const boost::json::object& raw, const FrameworkDoc& doc,
+// "CFDocumentURI"}), without building the derived association; `identifier` is
+// ChildOfIdentifier(item); a given sequenceNumber (`sequence_given`) is compared later, with
+// the position.
+boost::json::object NotDerivableChildOf(const boost::json::object& raw,
+                                        const std::string& identifier, const FrameworkDoc& doc,
                                         const Item& item, const Item* parent, bool sequence_given,
                                         const CaseOptions& o);
 boost::json::object NodeJson(const NodeRef& n, const ItemFinder& items, const CaseOptions& o);

@@ -280,9 +280,7 @@ class CaseReader final : public JsonMemberSink {
     if (item.text.empty() && item.title.empty() && item.code.empty()) {
       return Error(pointer + "/fullStatement", "empty, with no abbreviatedStatement or humanCodingScheme");
     }
-    // Without the derived `extensions`: kept, they would lose extensions.opennos anyway.
-    json::object kept = NotDerivable(o, DerivedItemFields(doc_.framework, item, options_),
-                                     {"identifier", "CFItemType", "CFDocumentURI"});
+    json::object kept = NotDerivableItem(o, doc_.framework, item, options_);
     StripOpenNos(kept);
     item_kept_.push_back(std::move(kept));
     if (items_.empty()) Reserve();
@@ -306,8 +304,13 @@ class CaseReader final : public JsonMemberSink {
     n.uuid = canonical ? *canonical : std::string(id->get_string());
     n.title = Str(o, "title");
     n.uri = Str(o, "uri");
-    // A node the writer knew only by its URI.
-    if (!n.uri.empty() && n.uuid == UriNodeIdentifier(n.uri)) n.uuid.clear();
+    // A node the writer knew only by its URI: named by a version 5 UUID that is no item of
+    // the package (checked first: a SHA-1 per node link is a noticeable part of a large import).
+    if (!n.uri.empty() && n.uuid.size() == 36 && n.uuid[14] == '5' &&
+        !item_index_.count(n.uuid) && n.uuid != doc_.framework.uuid &&
+        n.uuid == UriNodeIdentifier(n.uri)) {
+      n.uuid.clear();
+    }
     if (item_index_.count(n.uuid) || n.uuid == doc_.framework.uuid) {
       n.framework_uuid = doc_.framework.uuid;
     }
@@ -399,14 +402,15 @@ class CaseReader final : public JsonMemberSink {
                       size_t parent, std::int64_t sequence) {
     Item& item = items_[child];
     item.parent_uuid = parent == kNoParent ? "" : items_[parent].uuid;
-    if (id != DerivedChildOfIdentifier(item)) item.child_of_uuid = id;
+    // Only a version 5 UUID can be the derived one: others need no SHA-1 to tell.
+    if (id[14] != '5' || id != DerivedChildOfIdentifier(item)) item.child_of_uuid = id;
     TreeLink& t = tree_[child];
     t.present = true;
     t.index = index;
     t.parent = parent;
     t.sequence = sequence;
     // The item's position is known only once the tree is built: compared then.
-    t.kept = NotDerivableChildOf(o, doc_, item, parent == kNoParent ? nullptr : &items_[parent],
+    t.kept = NotDerivableChildOf(o, id, doc_, item, parent == kNoParent ? nullptr : &items_[parent],
                                  sequence != kNoSequence, options_);
     return Status::Ok();
   }

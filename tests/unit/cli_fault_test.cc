@@ -76,10 +76,8 @@ TEST(CliFault, AnImportKilledMidwayLeavesTheStoreAsItWas) {
   WriteLargeFramework(path, 20, 10'000);  // 200,000 statements
 
   test::ChildProcess child({OPENNOS_BINARY, "--data", data.string(), "import", "--progress", path});
-  // Reading 200,000 statements before the first write takes seconds on a quiet machine and
-  // minutes on a loaded CI machine (it failed once at 60 s under a load of 13); the wait is
-  // for the test's correctness, not a speed goal.
-  ASSERT_TRUE(child.WaitForErrorLine("items written", std::chrono::seconds(300)))
+  // Generous: on a machine shared by several builds, reading the file alone has taken a minute.
+  ASSERT_TRUE(child.WaitForErrorLine("items written", std::chrono::seconds(240)))
       << "no progress reported:\n"
       << child.err();
   ASSERT_EQ(kill(child.pid(), SIGKILL), 0);

@@ -108,6 +108,17 @@ TEST_F(CliTest, InitCreatesTheDataDirectoryAndIsIdempotent) {
   EXPECT_EQ(Ok({"init"}), "already initialised: " + data_.string() + "\n");
 }
 
+TEST_F(CliTest, ImportWithProgressSaysHowMuchOfAPackageItHasRead) {
+  ASSERT_EQ(Opennos({"init"}).exit_code, 0);
+  const std::string package = test::Fixture("case/front-of-house-v1p1.json");
+  const CliRun run = Opennos({"import", "--progress", "--no-index", package});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string size = std::to_string(std::filesystem::file_size(package));
+  EXPECT_NE(run.err.find("opennos: " + package + ": " + size + " bytes read (100 %)\n"),
+            std::string::npos)
+      << run.err;
+}
+
 TEST_F(CliTest, InitReportsADataDirectoryItCannotCreate) {
   test::WriteFile(dir_.File("a-file"), "x");
   const CliRun run = RunCli(dir_.path() / "a-file" / "data", {"init"});
