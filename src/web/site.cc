@@ -389,10 +389,9 @@ Response Site::Shared(const Request& request) {
     const bool shareable = r.Get("Set-Cookie").empty() &&
                            r.Get("Cache-Control").find("private") == std::string::npos &&
                            r.Get("Cache-Control").find("no-store") == std::string::npos;
-    if ((r.status == 200 || r.status == 404) && shareable) {
-      std::lock_guard lock(cache_mutex_);
-      // An answer computed before the store last changed is not kept for later readers.
-      if (generation != generation_) return Finish(request, *cached);
+    std::lock_guard lock(cache_mutex_);
+    // An answer computed before the store last changed is not kept for later readers.
+    if ((r.status == 200 || r.status == 404) && shareable && generation == generation_) {
       const std::size_t size = r.body.size() + fresh->gzipped.size() + key.size();
       if (cache_bytes_ + size > kMaxCacheBytes) {
         cache_.clear();
