@@ -23,8 +23,10 @@ constexpr std::size_t kClustersShown = 30;
 constexpr std::size_t kUnitPairsShown = 20;
 constexpr std::size_t kGapsShown = 200;
 constexpr std::size_t kSuggestionsShown = 200;
-// Seconds between reloads of a progress page.
-constexpr int kRefreshSeconds = 2;
+// Seconds between a progress page's checks of its job (by its script: the page never reloads
+// itself, so that nothing changes under a reader who has not asked for it without a way to
+// stop it).
+constexpr int kCheckSeconds = 2;
 
 std::string Score(float s) {
   std::ostringstream out;
@@ -161,10 +163,12 @@ const char* StateText(AnalysisJob::State s) {
   return "Cancelled";
 }
 
-// The progress of a job. `reloading`: the page reloads itself (the report's own address,
-// which shows the report once it is ready); else it is the job's page, which never reloads.
+// The progress of a job. Its "Check progress" button asks for the report's own address again,
+// which shows the report once it is ready. `following`: at the report's address, the page's
+// script checks the job every few seconds and shows the report when it is done (with a button
+// to stop it); the job's own page (not following) only changes when asked.
 Response ProgressPage(const Context& ctx, const AnalysisJob& job, json::object model,
-                      bool reloading, int status) {
+                      bool following, int status) {
   const auto state = job.state();
   const int percent = static_cast<int>(std::floor(job.progress() * 100));
   model["title"] = std::string(StateText(state)) + ": " + std::string(model["title"].as_string());
@@ -176,9 +180,8 @@ Response ProgressPage(const Context& ctx, const AnalysisJob& job, json::object m
   model["failed"] = state == AnalysisJob::State::kFailed;
   model["error"] = job.error().message();
   model["percent"] = percent;
-  model["reloading"] = reloading && !job.finished();
-  if (reloading && !job.finished()) model["refresh"] = std::to_string(kRefreshSeconds);
-  model["refresh_seconds"] = kRefreshSeconds;
+  model["following"] = following && !job.finished();
+  model["check_seconds"] = kCheckSeconds;
   model["job_url"] = JobPageUrl(job);
   model["job_api_url"] = JobApiUrl(job);
   model["report_url"] = ReportPageUrl(job.request());
