@@ -61,9 +61,13 @@ Result<SuggestionsSaved> StoreSuggestions(Store& store, const analysis::Crosswal
 Result<std::vector<Association>> Suggestions(Store& store, const std::string& framework_uuid) {
   auto doc = store.LoadFramework(framework_uuid);
   if (!doc.ok()) return doc.status();
+  return SuggestionsOf(*doc);
+}
+
+std::vector<Association> SuggestionsOf(const FrameworkDoc& doc) {
   std::vector<Association> out;
-  for (Association& a : doc->associations) {
-    if (a.provenance == "suggested") out.push_back(std::move(a));
+  for (const Association& a : doc.associations) {
+    if (a.provenance == "suggested") out.push_back(a);
   }
   std::stable_sort(out.begin(), out.end(), [](const Association& x, const Association& y) {
     const bool px = x.decision == "pending", py = y.decision == "pending";
@@ -73,27 +77,34 @@ Result<std::vector<Association>> Suggestions(Store& store, const std::string& fr
   return out;
 }
 
-Result<Association> DecideSuggestion(Store& store, const std::string& framework_uuid,
-                                     const std::string& uuid, bool accept,
-                                     const ChangeContext& who) {
-  auto canonical = CanonicalUuid(uuid);
-  if (!canonical) return Status::Invalid("\"" + uuid + "\" is not a UUID");
+Result<std::vector<Association>> DecideSuggestions(Store& store, const std::string& framework_uuid,
+                                                   const std::vector<SuggestionDecision>& decisions,
+                                                   const ChangeContext& who) {
   auto doc = store.LoadFramework(framework_uuid);
   if (!doc.ok()) return doc.status();
-  auto it = std::find_if(doc->associations.begin(), doc->associations.end(),
-                         [&](const Association& a) { return a.uuid == *canonical; });
-  if (it == doc->associations.end()) {
-    return Status::NotFound("no suggestion " + *canonical + " in " + doc->framework.code + "@" +
-                            doc->framework.edition);
+  std::unordered_map<std::string, std::size_t> at;
+  for (std::size_t i = 0; i < doc->associations.size(); ++i) at.emplace(doc->associations[i].uuid, i);
+  std::vector<Association> decided;
+  bool changed = false;
+  for (const SuggestionDecision& d : decisions) {
+    auto canonical = CanonicalUuid(d.uuid);
+    if (!canonical) return Status::Invalid("\"" + d.uuid + "\" is not a UUID");
+    auto it = at.find(*canonical);
+    if (it == at.end()) {
+      return Status::NotFound("no suggestion " + *canonical + " in " + doc->framework.code + "@" +
+                              doc->framework.edition);
+    }
+    Association& a = doc->associations[it->second];
+    if (a.provenance != "suggested") {
+      return Status::Invalid("association " + *canonical + " is " + a.provenance +
+                             ", not a suggestion: only suggestions are accepted or rejected");
+    }
+    const std::string decision = d.accept ? "accepted" : "rejected";
+    changed = changed || a.decision != decision;
+    a.decision = decision;
+    decided.push_back(a);
   }
-  if (it->provenance != "suggested") {
-    return Status::Invalid("association " + *canonical + " is " + it->provenance +
-                           ", not a suggestion: only suggestions are accepted or rejected");
-  }
-  const std::string decision = accept ? "accepted" : "rejected";
-  if (it->decision == decision) return *it;
-  it->decision = decision;
-  Association decided = *it;
+  if (!changed) return decided;
   auto written = store.SaveFrameworks({*doc}, who);
   if (!written.ok()) return written.status();
   return decided;

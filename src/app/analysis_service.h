@@ -28,12 +28,21 @@ Result<SuggestionsSaved> StoreSuggestions(Store& store, const analysis::Crosswal
 
 // The suggested associations a framework states, pending first, then by score.
 Result<std::vector<Association>> Suggestions(Store& store, const std::string& framework_uuid);
+std::vector<Association> SuggestionsOf(const FrameworkDoc& doc);
 
-// Accepts or rejects the suggestion `uuid` stated by `framework_uuid`. NotFound if there is no
-// such suggestion; Invalid for an association that is not a suggestion. Deciding again the way
-// it was decided changes nothing; changing one's mind is a new revision.
-Result<Association> DecideSuggestion(Store& store, const std::string& framework_uuid,
-                                     const std::string& uuid, bool accept,
-                                     const ChangeContext& who);
+// One decision on a suggestion: its UUID and whether it is accepted (else rejected).
+struct SuggestionDecision {
+  std::string uuid;
+  bool accept = true;
+};
+
+// Accepts or rejects suggestions stated by `framework_uuid`, all in one write: NotFound if one
+// of them is no suggestion there, Invalid for an association that is not a suggestion or a
+// malformed UUID, and then nothing changes. Deciding again the way it was decided changes
+// nothing; changing one's mind is a new revision. Returns the suggestions as decided, in the
+// order asked.
+Result<std::vector<Association>> DecideSuggestions(Store& store, const std::string& framework_uuid,
+                                                   const std::vector<SuggestionDecision>& decisions,
+                                                   const ChangeContext& who);
 
 }  // namespace opennos

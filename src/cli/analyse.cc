@@ -370,12 +370,14 @@ int AnalyseDecide(const Globals& g, const std::string& framework,
   if (!store.ok()) return Fail(store.status());
   auto uuid = ResolveFramework(**store, framework);
   if (!uuid.ok()) return Fail(uuid.status());
-  for (const std::string& id : ids) {
-    auto decided = DecideSuggestion(**store, *uuid, id, accept,
-                                    {author, reason.empty() ? (accept ? "accepted" : "rejected") : reason});
-    if (!decided.ok()) return Fail(decided.status());
-    std::cout << decided->uuid << " " << decided->decision << ": " << decided->type << " "
-              << decided->origin.code << " -> " << decided->destination.code << "\n";
+  std::vector<SuggestionDecision> decisions;
+  for (const std::string& id : ids) decisions.push_back({id, accept});
+  auto decided = DecideSuggestions(**store, *uuid, decisions,
+                                   {author, reason.empty() ? (accept ? "accepted" : "rejected") : reason});
+  if (!decided.ok()) return Fail(decided.status());
+  for (const Association& a : *decided) {
+    std::cout << a.uuid << " " << a.decision << ": " << a.type << " " << a.origin.code << " -> "
+              << a.destination.code << "\n";
   }
   return 0;
 }

@@ -11,6 +11,8 @@ bool IsPublic(const Framework& f) {
   if (f.status == FrameworkStatus::kDraft) return false;
   return f.status != FrameworkStatus::kWithdrawn || !f.published.empty();
 }
+
+bool IsPublic(const Association& a) { return a.provenance != "suggested" || a.decision == "accepted"; }
 namespace {
 
 struct TypeRow {

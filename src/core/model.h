@@ -139,6 +139,10 @@ struct Association {
   std::int64_t revision = 0;
 };
 
+// Whether the public sees an association: every one but a crosswalk suggestion no editor has
+// accepted (pending and rejected ones are the owning organisation's work in progress).
+bool IsPublic(const Association& a);
+
 // A whole framework: its record, its items in tree pre-order (parents before children,
 // siblings by position), and the associations it states.
 struct FrameworkDoc {

@@ -24,7 +24,9 @@ Result<Framework> PublicView::GetFramework(std::string_view uuid) {
 
 Result<FrameworkDoc> PublicView::LoadFramework(std::string_view uuid) {
   if (auto f = GetFramework(uuid); !f.ok()) return f.status();
-  return base_.LoadFramework(uuid);
+  auto doc = base_.LoadFramework(uuid);
+  if (doc.ok()) std::erase_if(doc->associations, [](const Association& a) { return !IsPublic(a); });
+  return doc;
 }
 
 Result<Item> PublicView::GetItem(std::string_view uuid) {
@@ -61,7 +63,7 @@ Result<std::vector<UnitRef>> PublicView::ListUnits() {
 Result<std::vector<Association>> PublicView::AssociationsOf(std::string_view item_uuid) {
   auto list = base_.AssociationsOf(item_uuid);
   if (!list.ok()) return list;
-  std::erase_if(*list, [&](const Association& a) { return !Visible(a.framework_uuid); });
+  std::erase_if(*list, [&](const Association& a) { return !IsPublic(a) || !Visible(a.framework_uuid); });
   return list;
 }
 

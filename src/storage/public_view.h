@@ -1,6 +1,7 @@
 #pragma once
 // A read-only view of a Store that shows only what the public may read: frameworks for which
-// IsPublic holds, and their items, associations and revisions. The site's public pages, its
+// IsPublic holds, and their items, the associations for which IsPublic holds (not crosswalk
+// suggestions an editor has not accepted), and revisions. The site's public pages, its
 // read API and the CASE service read through it, so a draft never leaks through any of them.
 
 #include "storage/store.h"

@@ -7,8 +7,6 @@ namespace opennos::web::analysis_api {
 namespace json = boost::json;
 namespace {
 
-Response Fail(const Status& s) { return JsonError(HttpStatusOf(s), s.message()); }
-
 Response NoStore(Response r) {
   r.Set("Cache-Control", "no-store");
   return r;
@@ -48,36 +46,10 @@ std::string Body(const AnalysisForm& form, const AnalysisResult& result) {
 
 Response Report(const Context& ctx, AnalysisKind kind) {
   auto form = ReadAnalysisForm(ctx, kind, true);
-  if (!form.ok()) return Fail(form.status());
-  if (!form->errors.empty()) {
-    std::string message;
-    for (const FieldError& e : form->errors) message += (message.empty() ? "" : "; ") + e.message;
-    return JsonError(400, message);
-  }
+  if (!form.ok()) return JsonError(HttpStatusOf(form.status()), form.status().message());
+  if (auto invalid = FormErrorsJson(*form)) return *invalid;
   const AnalysisRun run = RunAnalysis(ctx, *form);
-  switch (run.outcome) {
-    case AnalysisRun::Outcome::kBusy: {
-      Response r = NoStore(JsonError(503,
-                                     "the server is running as many analyses as it can; "
-                                     "try again in a minute"));
-      r.Set("Retry-After", "10");
-      return r;
-    }
-    case AnalysisRun::Outcome::kPending: {
-      Response r = NoStore(JsonResponse(202, json::object{{"job", JobJson(*run.job)}}));
-      r.Set("Location", JobApiUrl(*run.job));
-      r.Set("Retry-After", "1");
-      return r;
-    }
-    case AnalysisRun::Outcome::kCancelled:
-      return NoStore(JsonError(409,
-                               "the analysis was cancelled before it finished; ask again "
-                               "to start it afresh"));
-    case AnalysisRun::Outcome::kFailed:
-      return Fail(run.job->error());
-    case AnalysisRun::Outcome::kDone:
-      break;
-  }
+  if (auto unfinished = UnfinishedJson(run)) return *unfinished;
   return Response{200, {{"Content-Type", "application/json"}}, Body(*form, *run.job->result())};
 }
 

@@ -294,6 +294,39 @@ const char* JobStateName(AnalysisJob::State s) {
   return "cancelled";
 }
 
+std::optional<Response> FormErrorsJson(const AnalysisForm& form) {
+  if (form.errors.empty()) return std::nullopt;
+  std::string message;
+  for (const FieldError& e : form.errors) message += (message.empty() ? "" : "; ") + e.message;
+  return JsonError(400, message);
+}
+
+std::optional<Response> UnfinishedJson(const AnalysisRun& run) {
+  Response r;
+  switch (run.outcome) {
+    case AnalysisRun::Outcome::kBusy:
+      r = JsonError(503, "the server is running as many analyses as it can; try again in a minute");
+      r.Set("Retry-After", "10");
+      break;
+    case AnalysisRun::Outcome::kPending:
+      r = JsonResponse(202, json::object{{"job", JobJson(*run.job)}});
+      r.Set("Location", JobApiUrl(*run.job));
+      r.Set("Retry-After", "1");
+      break;
+    case AnalysisRun::Outcome::kCancelled:
+      r = JsonError(409, "the analysis was cancelled before it finished; ask again to start it afresh");
+      break;
+    case AnalysisRun::Outcome::kFailed: {
+      const Status error = run.job->error();
+      return JsonError(HttpStatusOf(error), error.message());
+    }
+    case AnalysisRun::Outcome::kDone:
+      return std::nullopt;
+  }
+  r.Set("Cache-Control", "no-store");
+  return r;
+}
+
 json::object JobJson(const AnalysisJob& job) {
   const Status error = job.error();
   return json::object{{"id", job.id()},

@@ -54,6 +54,13 @@ struct AnalysisRun {
 // With a wait of 0, a job made by this request is never waited for (pending).
 AnalysisRun RunAnalysis(const Context& ctx, const AnalysisForm& form);
 
+// The API's 400 naming every bad parameter of `form`; nullopt when there is none.
+std::optional<Response> FormErrorsJson(const AnalysisForm& form);
+
+// The API's answer to a run that is not done: 503 (busy, Retry-After), 202 with {"job": ...}
+// (Location, Retry-After), 409 (cancelled), or the failure's status; nullopt when it is done.
+std::optional<Response> UnfinishedJson(const AnalysisRun& run);
+
 // Cancels the job `id` (a write: the site has checked the session's CSRF token or the bearer
 // token). Only its owner may, and only while they may still read the framework it analyses
 // (viewer or above in the organisation that owns it). Returns the job, or the refusal: 401,

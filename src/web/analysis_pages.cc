@@ -10,6 +10,7 @@
 
 #include "analysis/report_json.h"
 #include "web/analysis_form.h"
+#include "web/authoring_access.h"
 #include "web/analysis_views.h"
 #include "web/lookup.h"
 
@@ -242,6 +243,8 @@ Response AnalysisPage(const Context& ctx, AnalysisKind kind, const char* page, B
   }
   model["has_report"] = true;
   model["api_url"] = ReportApiUrl(run.job->request());
+  const std::string page_url = ReportPageUrl(run.job->request());
+  model["report_query"] = page_url.substr(std::min(page_url.find('?'), page_url.size()));
   build(ctx, *form, *run.job->result(), model);
   return HtmlPage(200, page, std::move(model), ctx);
 }
@@ -374,6 +377,14 @@ void BuildCrosswalk(const Context& ctx, const AnalysisForm&, const AnalysisResul
   model["pairs"] = std::move(pairs);
   model["has_more_pairs"] = r.pairs.size() > kSuggestionsShown;
   model["pairs_shown"] = kSuggestionsShown;
+  // Keeping the suggestions for review is an editor's work in the organisation that owns the
+  // suite; its members may read what was kept.
+  const Framework& f = r.a.doc->framework;
+  const std::string suggestions = "/suites/" + PercentEncode(ctx.params.at(0)) + "/suggestions";
+  model["suggestions_url"] = suggestions;
+  model["keep_action"] = suggestions + std::string(model["report_query"].as_string());
+  model["can_keep"] = ctx.user != nullptr && !Refuse(ctx, Need::kEdit, &f).has_value();
+  model["can_read_suggestions"] = ctx.user != nullptr && !Refuse(ctx, Need::kRead, &f).has_value();
 }
 
 // One edition comparison as rows: each old unit (in tree order) with what became of it, then

@@ -57,17 +57,6 @@ std::vector<std::string> Split(const std::string& text, bool on_spaces) {
   return out;
 }
 
-Response Problem(const Context& ctx, const Status& s) {
-  if (s.code() == Status::Code::kNotFound) return NotFoundPage(ctx, s.message());
-  json::object model{{"title", "This could not be done"},
-                     {"message", s.message()},
-                     {"back", ctx.request.Header("referer").empty() ? "/drafts"
-                                                                    : ctx.request.Header("referer")}};
-  const int status = HttpStatusOf(s) == 500 ? 500 : HttpStatusOf(s);
-  if (status == 500) throw std::runtime_error(s.message());
-  return HtmlPage(status, "authoring_problem", std::move(model), ctx);
-}
-
 // The draft named by the route's first parameter, loaded whole, and the right to `need` it.
 struct Draft {
   FrameworkDoc doc;
@@ -326,7 +315,7 @@ json::array StatementGroups(const FrameworkDoc& doc, const Item& unit, const Fin
 Response RenderUnit(const Context& ctx, const FrameworkDoc& doc, const Item& unit,
                     json::object fields, json::object extra, int status) {
   auto findings = Findings(ctx, doc);
-  if (!findings.ok()) return Problem(ctx, findings.status());
+  if (!findings.ok()) return ProblemPage(ctx, findings.status());
   const FindingsByItem found = Group(*findings);
   auto it = found.find(unit.uuid);
   const std::vector<Finding>* own = it == found.end() ? nullptr : &it->second;
@@ -373,7 +362,7 @@ Response RenderUnit(const Context& ctx, const FrameworkDoc& doc, const Item& uni
 Response RenderItem(const Context& ctx, const FrameworkDoc& doc, const Item& item,
                     json::object fields, json::object extra, int status) {
   auto findings = Findings(ctx, doc);
-  if (!findings.ok()) return Problem(ctx, findings.status());
+  if (!findings.ok()) return ProblemPage(ctx, findings.status());
   const FindingsByItem found = Group(*findings);
   auto it = found.find(item.uuid);
   const std::vector<Finding>* own = it == found.end() ? nullptr : &it->second;
@@ -426,7 +415,7 @@ json::object ConflictJson(Store& store, const Item& now, std::int64_t started) {
 Response Drafts(const Context& ctx) {
   if (auto refused = Refuse(ctx, Need::kRead, nullptr)) return *refused;
   auto list = Full(ctx).ListFrameworks();
-  if (!list.ok()) return Problem(ctx, list.status());
+  if (!list.ok()) return ProblemPage(ctx, list.status());
   json::array drafts, suites;
   std::map<std::string, const FrameworkSummary*> newest;
   for (const auto& s : *list) {
@@ -462,29 +451,29 @@ Response CreateDraft(const Context& ctx) {
   DraftSpec spec{Form(ctx, "code"), Form(ctx, "edition"), Form(ctx, "title"),
                  Form(ctx, "key_purpose"), Form(ctx, "publisher")};
   auto uuid = opennos::CreateDraft(Full(ctx), spec, WhoFor(ctx, nullptr, "Created the draft"));
-  if (!uuid.ok()) return Problem(ctx, uuid.status());
+  if (!uuid.ok()) return ProblemPage(ctx, uuid.status());
   return Redirect(DraftUrl(*uuid));
 }
 
 Response CreateEdition(const Context& ctx) {
   auto source = CanonicalUuid(Form(ctx, "suite"));
-  if (!source) return Problem(ctx, Status::Invalid("choose the suite to start a new edition of"));
+  if (!source) return ProblemPage(ctx, Status::Invalid("choose the suite to start a new edition of"));
   auto f = Full(ctx).GetFramework(*source);
-  if (!f.ok()) return Problem(ctx, f.status());
+  if (!f.ok()) return ProblemPage(ctx, f.status());
   if (auto refused = Refuse(ctx, Need::kEdit, &*f)) return *refused;
   auto uuid = CreateDraftEdition(Full(ctx), f->uuid, Form(ctx, "edition"),
                                  WhoFor(ctx, &*f, "Started edition " + Form(ctx, "edition")));
-  if (!uuid.ok()) return Problem(ctx, uuid.status());
+  if (!uuid.ok()) return ProblemPage(ctx, uuid.status());
   return Redirect(DraftUrl(*uuid));
 }
 
 Response TaskList(const Context& ctx) {
   auto d = LoadNamed(ctx, Need::kRead);
-  if (!d.ok()) return Problem(ctx, d.status());
+  if (!d.ok()) return ProblemPage(ctx, d.status());
   if (d->refused) return *d->refused;
   const FrameworkDoc& doc = d->doc;
   auto findings = Findings(ctx, doc);
-  if (!findings.ok()) return Problem(ctx, findings.status());
+  if (!findings.ok()) return ProblemPage(ctx, findings.status());
   const FindingsByItem found = Group(*findings);
   auto own = found.find("");
   json::array units;
@@ -507,11 +496,11 @@ Response TaskList(const Context& ctx) {
 
 Response Details(const Context& ctx) {
   auto d = LoadNamed(ctx, Need::kRead);
-  if (!d.ok()) return Problem(ctx, d.status());
+  if (!d.ok()) return ProblemPage(ctx, d.status());
   if (d->refused) return *d->refused;
   const Framework& f = d->doc.framework;
   auto findings = Findings(ctx, d->doc);
-  if (!findings.ok()) return Problem(ctx, findings.status());
+  if (!findings.ok()) return ProblemPage(ctx, findings.status());
   const FindingsByItem found = Group(*findings);
   auto own = found.find("");
   const std::vector<Finding>* list = own == found.end() ? nullptr : &own->second;
@@ -528,7 +517,7 @@ Response Details(const Context& ctx) {
 
 Response SaveDetails(const Context& ctx) {
   auto d = LoadNamed(ctx, Need::kEdit);
-  if (!d.ok()) return Problem(ctx, d.status());
+  if (!d.ok()) return ProblemPage(ctx, d.status());
   if (d->refused) return *d->refused;
   const Framework& f = d->doc.framework;
   json::object patch{{"title", OrNull(Form(ctx, "title"))},
@@ -552,7 +541,7 @@ Response SaveDetails(const Context& ctx) {
 
 Response Map(const Context& ctx) {
   auto d = LoadNamed(ctx, Need::kRead);
-  if (!d.ok()) return Problem(ctx, d.status());
+  if (!d.ok()) return ProblemPage(ctx, d.status());
   if (d->refused) return *d->refused;
   const FrameworkDoc& doc = d->doc;
   json::array structure = Structure(doc, nullptr);
@@ -579,7 +568,7 @@ Response Map(const Context& ctx) {
 
 Response AddItem(const Context& ctx) {
   auto d = LoadNamed(ctx, Need::kEdit);
-  if (!d.ok()) return Problem(ctx, d.status());
+  if (!d.ok()) return ProblemPage(ctx, d.status());
   if (d->refused) return *d->refused;
   const Framework& f = d->doc.framework;
   const std::string parent = Form(ctx, "parent");
@@ -589,17 +578,17 @@ Response AddItem(const Context& ctx) {
   if (!Form(ctx, "import_urn").empty()) {
     std::vector<Item> others;
     auto source = FindUnit(ctx.store, Form(ctx, "import_urn"), "", &others);
-    if (!source.ok()) return Problem(ctx, source.status());
+    if (!source.ok()) return ProblemPage(ctx, source.status());
     auto copy = ImportUnit(Full(ctx), f.uuid, parent, source->uuid, who);
-    if (!copy.ok()) return Problem(ctx, copy.status());
+    if (!copy.ok()) return ProblemPage(ctx, copy.status());
     return Redirect(ItemUrl(f.uuid, copy->uuid));
   }
   auto type = ParseItemType(Form(ctx, "type"));
-  if (!type) return Problem(ctx, Status::Invalid("choose what to add"));
+  if (!type) return ProblemPage(ctx, Status::Invalid("choose what to add"));
   NewItem spec{*type, parent, -1, Form(ctx, "code"), Form(ctx, "title"), Form(ctx, "text"),
                Form(ctx, "urn")};
   auto added = opennos::AddItem(Full(ctx), f.uuid, spec, who);
-  if (!added.ok()) return Problem(ctx, added.status());
+  if (!added.ok()) return ProblemPage(ctx, added.status());
   if (added->type == ItemType::kUnit) return Redirect(ItemUrl(f.uuid, added->uuid));
   return Redirect(back + "#" + (IsStatementType(added->type) ? "statement-" + added->uuid
                                                                : "map-" + added->uuid));
@@ -607,7 +596,7 @@ Response AddItem(const Context& ctx) {
 
 Response ItemPage(const Context& ctx) {
   auto d = LoadNamed(ctx, Need::kRead);
-  if (!d.ok()) return Problem(ctx, d.status());
+  if (!d.ok()) return ProblemPage(ctx, d.status());
   if (d->refused) return *d->refused;
   const Item* item = Find(d->doc, ctx.params[1]);
   if (item == nullptr) return NotFoundPage(ctx, "this draft has no such item");
@@ -620,7 +609,7 @@ Response ItemPage(const Context& ctx) {
 
 Response SaveItem(const Context& ctx) {
   auto d = LoadNamed(ctx, Need::kEdit);
-  if (!d.ok()) return Problem(ctx, d.status());
+  if (!d.ok()) return ProblemPage(ctx, d.status());
   if (d->refused) return *d->refused;
   const Item* item = Find(d->doc, ctx.params[1]);
   if (item == nullptr) return NotFoundPage(ctx, "this draft has no such item");
@@ -645,9 +634,9 @@ Response SaveItem(const Context& ctx) {
   }
   // Nothing was saved: show the editor's text back, with why.
   auto fresh = LoadDraft(Full(ctx), d->doc.framework.uuid);
-  if (!fresh.ok()) return Problem(ctx, fresh.status());
+  if (!fresh.ok()) return ProblemPage(ctx, fresh.status());
   const Item* now = Find(*fresh, item->uuid);
-  if (now == nullptr) return Problem(ctx, Status::Conflict("someone removed this item meanwhile"));
+  if (now == nullptr) return ProblemPage(ctx, Status::Conflict("someone removed this item meanwhile"));
   json::object extra{{"reason", Form(ctx, "reason")}};
   int status = 400;
   if (saved.status().code() == Status::Code::kConflict) {
@@ -668,7 +657,7 @@ Response SaveItem(const Context& ctx) {
 
 Response MoveItem(const Context& ctx) {
   auto d = LoadNamed(ctx, Need::kEdit);
-  if (!d.ok()) return Problem(ctx, d.status());
+  if (!d.ok()) return ProblemPage(ctx, d.status());
   if (d->refused) return *d->refused;
   const Item* item = Find(d->doc, ctx.params[1]);
   if (item == nullptr) return NotFoundPage(ctx, "this draft has no such item");
@@ -685,7 +674,7 @@ Response MoveItem(const Context& ctx) {
   }
   auto moved = opennos::MoveItem(Full(ctx), item->uuid, parent, position,
                                  WhoFor(ctx, &d->doc.framework, Form(ctx, "reason")));
-  if (!moved.ok()) return Problem(ctx, moved.status());
+  if (!moved.ok()) return ProblemPage(ctx, moved.status());
   std::string back = Form(ctx, "back");
   if (back.rfind(DraftUrl(d->doc.framework.uuid), 0) != 0) back = DraftUrl(d->doc.framework.uuid) + "/map";
   return Redirect(back + (IsStatementType(item->type) ? "#statement-" : "#map-") + item->uuid);
@@ -693,7 +682,7 @@ Response MoveItem(const Context& ctx) {
 
 Response ConfirmRemove(const Context& ctx) {
   auto d = LoadNamed(ctx, Need::kEdit);
-  if (!d.ok()) return Problem(ctx, d.status());
+  if (!d.ok()) return ProblemPage(ctx, d.status());
   if (d->refused) return *d->refused;
   const Item* item = Find(d->doc, ctx.params[1]);
   if (item == nullptr) return NotFoundPage(ctx, "this draft has no such item");
@@ -722,7 +711,7 @@ Response ConfirmRemove(const Context& ctx) {
 
 Response RemoveItem(const Context& ctx) {
   auto d = LoadNamed(ctx, Need::kEdit);
-  if (!d.ok()) return Problem(ctx, d.status());
+  if (!d.ok()) return ProblemPage(ctx, d.status());
   if (d->refused) return *d->refused;
   const Item* item = Find(d->doc, ctx.params[1]);
   if (item == nullptr) return NotFoundPage(ctx, "this draft has no such item");
@@ -733,33 +722,33 @@ Response RemoveItem(const Context& ctx) {
   if (Status s = opennos::RemoveItem(Full(ctx), item->uuid,
                                      WhoFor(ctx, &d->doc.framework, Form(ctx, "reason")));
       !s.ok()) {
-    return Problem(ctx, s);
+    return ProblemPage(ctx, s);
   }
   return Redirect(back);
 }
 
 Response Restore(const Context& ctx) {
   auto d = LoadNamed(ctx, Need::kEdit);
-  if (!d.ok()) return Problem(ctx, d.status());
+  if (!d.ok()) return ProblemPage(ctx, d.status());
   if (d->refused) return *d->refused;
   const Item* item = Find(d->doc, ctx.params[1]);
   if (item == nullptr) return NotFoundPage(ctx, "this draft has no such item");
   const std::int64_t number = authoring_api::IfMatchRevision(Form(ctx, "number"));
   auto restored = RestoreRevision(Full(ctx), item->uuid, number, FormRevision(ctx),
                                   WhoFor(ctx, &d->doc.framework, ""));
-  if (!restored.ok()) return Problem(ctx, restored.status());
+  if (!restored.ok()) return ProblemPage(ctx, restored.status());
   return Redirect("/items/" + item->uuid + "/history?restored=" + std::to_string(number));
 }
 
 Response Mappings(const Context& ctx) {
   auto d = LoadNamed(ctx, Need::kRead);
-  if (!d.ok()) return Problem(ctx, d.status());
+  if (!d.ok()) return ProblemPage(ctx, d.status());
   if (d->refused) return *d->refused;
   const FrameworkDoc& doc = d->doc;
   auto previous_uuid = ResolveFramework(Full(ctx), doc.framework.previous_edition);
-  if (!previous_uuid.ok()) return Problem(ctx, Status::NotFound("this draft follows no edition"));
+  if (!previous_uuid.ok()) return ProblemPage(ctx, Status::NotFound("this draft follows no edition"));
   auto previous = Full(ctx).LoadFramework(*previous_uuid);
-  if (!previous.ok()) return Problem(ctx, previous.status());
+  if (!previous.ok()) return ProblemPage(ctx, previous.status());
   std::multimap<std::string, std::pair<std::string, std::string>> mapped;  // old -> (type, new)
   for (const Association& a : doc.associations) {
     if (a.type == "replacedBy" || a.type == "isRelatedTo") {
@@ -804,7 +793,7 @@ Response Mappings(const Context& ctx) {
 
 Response SaveMapping(const Context& ctx) {
   auto d = LoadNamed(ctx, Need::kEdit);
-  if (!d.ok()) return Problem(ctx, d.status());
+  if (!d.ok()) return ProblemPage(ctx, d.status());
   if (d->refused) return *d->refused;
   const std::string from = Form(ctx, "from");
   std::vector<std::string> replaced, related;
@@ -815,22 +804,22 @@ Response SaveMapping(const Context& ctx) {
   const ChangeContext who = WhoFor(ctx, &d->doc.framework, Form(ctx, "reason"));
   if (Status s = SetMappings(Full(ctx), d->doc.framework.uuid, from, "replacedBy", replaced, who);
       !s.ok()) {
-    return Problem(ctx, s);
+    return ProblemPage(ctx, s);
   }
   if (Status s = SetMappings(Full(ctx), d->doc.framework.uuid, from, "isRelatedTo", related, who);
       !s.ok()) {
-    return Problem(ctx, s);
+    return ProblemPage(ctx, s);
   }
   return Redirect(DraftUrl(d->doc.framework.uuid) + "/mappings#unit-" + from);
 }
 
 Response CheckAnswers(const Context& ctx) {
   auto d = LoadNamed(ctx, Need::kRead);
-  if (!d.ok()) return Problem(ctx, d.status());
+  if (!d.ok()) return ProblemPage(ctx, d.status());
   if (d->refused) return *d->refused;
   const FrameworkDoc& doc = d->doc;
   auto findings = Findings(ctx, doc);
-  if (!findings.ok()) return Problem(ctx, findings.status());
+  if (!findings.ok()) return ProblemPage(ctx, findings.status());
   json::array errors;
   int warnings = 0;
   for (const Finding& f : *findings) {
@@ -866,18 +855,18 @@ Response CheckAnswers(const Context& ctx) {
 
 Response Publish(const Context& ctx) {
   auto d = LoadNamed(ctx, Need::kPublish);
-  if (!d.ok()) return Problem(ctx, d.status());
+  if (!d.ok()) return ProblemPage(ctx, d.status());
   if (d->refused) return *d->refused;
   const std::string as = Form(ctx, "as");
   if (as != "edition" && as != "unit-versions") {
-    return Problem(ctx, Status::Invalid("choose how to publish the draft"));
+    return ProblemPage(ctx, Status::Invalid("choose how to publish the draft"));
   }
   auto report = opennos::Publish(Full(ctx), d->doc.framework.uuid,
                                  as == "edition" ? PublishAs::kEdition : PublishAs::kUnitVersions,
                                  TodayUtc(), WhoFor(ctx, &d->doc.framework, Form(ctx, "reason")));
-  if (!report.ok()) return Problem(ctx, report.status());
+  if (!report.ok()) return ProblemPage(ctx, report.status());
   auto published = Full(ctx).GetFramework(report->framework_uuid);
-  if (!published.ok()) return Problem(ctx, published.status());
+  if (!published.ok()) return ProblemPage(ctx, published.status());
   return Redirect(SuiteUrl(*published) + "?published=" + std::to_string(report->revised) + "-" +
                   std::to_string(report->carried) + "-" + std::to_string(report->added));
 }
@@ -897,7 +886,7 @@ std::optional<Response> LoadItemHistory(const Context& ctx, ItemHistory& out) {
   auto item = Full(ctx).GetItem(*uuid);
   if (!item.ok()) return NotFoundPage(ctx, "there is no item at this address");
   auto f = Full(ctx).GetFramework(item->framework_uuid);
-  if (!f.ok()) return Problem(ctx, f.status());
+  if (!f.ok()) return ProblemPage(ctx, f.status());
   if (!IsPublic(*f)) {
     if (auto refused = Refuse(ctx, Need::kRead, &*f)) {
       return refused->status == 403 ? NotFoundPage(ctx, "there is no item at this address")
@@ -905,7 +894,7 @@ std::optional<Response> LoadItemHistory(const Context& ctx, ItemHistory& out) {
     }
   }
   auto history = Full(ctx).History(*uuid);
-  if (!history.ok()) return Problem(ctx, history.status());
+  if (!history.ok()) return ProblemPage(ctx, history.status());
   out = {*uuid, std::move(*item), std::move(*f), std::move(*history)};
   return std::nullopt;
 }
@@ -963,7 +952,7 @@ Response Diff(const Context& ctx) {
   const Item* item = &h.item;
   const auto [a, b] = authoring_api::PickRevisions(h.revisions, ctx.request, item->revision);
   if (a == nullptr || b == nullptr) {
-    return Problem(ctx, Status::Invalid("choose two revisions of this item to compare"));
+    return ProblemPage(ctx, Status::Invalid("choose two revisions of this item to compare"));
   }
   json::array fields;
   for (const FieldDiff& fd : DiffSnapshots(a->after, b->after)) {
@@ -1005,9 +994,9 @@ Response ReviewDates(const Context& ctx) {
   const std::string today = TodayUtc();
   const std::string until = AddMonths(today, months);
   auto due = DueForReview(ctx.store, until, publisher);
-  if (!due.ok()) return Problem(ctx, due.status());
+  if (!due.ok()) return ProblemPage(ctx, due.status());
   auto list = ctx.store.ListFrameworks();
-  if (!list.ok()) return Problem(ctx, list.status());
+  if (!list.ok()) return ProblemPage(ctx, list.status());
   std::vector<std::string> publishers;
   for (const auto& s : *list) {
     const std::string& p = s.framework.publisher;

@@ -1,6 +1,7 @@
 #include "web/respond.h"
 
 #include <ctime>
+#include <stdexcept>
 
 #include "web/render.h"
 #include "web/static_files.h"
@@ -31,6 +32,17 @@ Response HtmlPage(int status, std::string_view page, boost::json::object model,
   layout["content"] = std::move(content);
   Response r{status, {{"Content-Type", "text/html; charset=utf-8"}}, Render("layout", layout)};
   return r;
+}
+
+Response ProblemPage(const Context& ctx, const Status& s) {
+  if (s.code() == Status::Code::kNotFound) return NotFoundPage(ctx, s.message());
+  const int status = HttpStatusOf(s);
+  if (status == 500) throw std::runtime_error(s.message());
+  const std::string back = ctx.request.Header("referer");
+  boost::json::object model{{"title", "This could not be done"},
+                            {"message", s.message()},
+                            {"back", back.empty() ? "/drafts" : back}};
+  return HtmlPage(status, "authoring_problem", std::move(model), ctx);
 }
 
 Response NotFoundPage(const Context& ctx, const std::string& message,

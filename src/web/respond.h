@@ -38,6 +38,10 @@ Response HtmlPage(int status, std::string_view page, boost::json::object model,
 // The helpful 404 page: a search box and, where it can guess, what was meant.
 Response NotFoundPage(const Context& ctx, const std::string& message,
                       const std::vector<std::pair<std::string, std::string>>& suggestions = {});
+// A write that could not be done, and why, with "Nothing was changed" and a way back (the
+// Referer, else /drafts): NotFoundPage for kNotFound, the status's own code for the rest; a
+// failure of the server itself (500) is thrown, for the site's error page.
+Response ProblemPage(const Context& ctx, const Status& s);
 // A form field's error, for the GOV.UK error summary (templates/_error_summary.mustache).
 struct FieldError {
   std::string field;  // the input's id

@@ -19,6 +19,7 @@
 #include "web/pages.h"
 #include "web/respond.h"
 #include "web/static_files.h"
+#include "web/suggestions.h"
 
 namespace opennos::web {
 namespace {
@@ -76,6 +77,9 @@ constexpr RouteEntry kRoutes[] = {
     {"GET", "/suites/{name}/duplicates", analysis_pages::Duplicates},
     {"GET", "/suites/{name}/coverage", analysis_pages::Coverage},
     {"GET", "/suites/{name}/crosswalk", analysis_pages::Crosswalk},
+    {"GET", "/suites/{name}/suggestions", suggestions::List, Access::kPersonal},
+    {"POST", "/suites/{name}/suggestions", suggestions::Keep},
+    {"POST", "/suites/{name}/suggestions/decisions", suggestions::Decide},
     {"GET", "/analysis/jobs/{id}", analysis_pages::Job},
     {"POST", "/analysis/jobs/{id}/cancel", analysis_pages::Cancel},
     {"GET", "/suites/{name}/download.{json|csv}", pages::SuiteDownload},
@@ -91,6 +95,9 @@ constexpr RouteEntry kRoutes[] = {
     {"GET", "/api/v1/frameworks/{name}/duplicates", analysis_api::Duplicates},
     {"GET", "/api/v1/frameworks/{name}/coverage", analysis_api::Coverage},
     {"GET", "/api/v1/frameworks/{name}/crosswalk", analysis_api::Crosswalk},
+    {"GET", "/api/v1/frameworks/{name}/suggestions", suggestions::ApiList, Access::kPersonal},
+    {"POST", "/api/v1/frameworks/{name}/suggestions", suggestions::ApiKeep},
+    {"POST", "/api/v1/frameworks/{name}/suggestions/decisions", suggestions::ApiDecide},
     {"GET", "/api/v1/analysis/jobs/{id}", analysis_api::Job},
     {"POST", "/api/v1/analysis/jobs/{id}/cancel", analysis_api::Cancel},
     {"GET", "/api/v1/items/{uuid}", api::Item},

@@ -776,6 +776,48 @@ async function submit(page, selector) {
   await Promise.all([page.waitForLoadState('load'), page.click(selector)]);
 }
 
+test('an editor keeps crosswalk suggestions and accepts some, with no axe violations', async () => {
+  const context = await newContext();
+  const page = await watchedPage(context);
+  try {
+    await page.goto(`${base}/sign-in`, { waitUntil: 'load' });
+    await page.fill('#email', EDITOR.email);
+    await page.fill('#password', EDITOR.password);
+    await submit(page, 'form[action="/sign-in"] button');
+    await page.goto(`${base}/suites/CM/crosswalk?against=ML@2024&threshold=0.3`, { waitUntil: 'load' });
+    await checkedPage(page, 'crosswalk, signed in as an editor', /^Crosswalk suggestions$/);
+    const keep = page.getByRole('button', { name: /^Keep \d+ suggestions for review$/ });
+    const count = Number((await keep.innerText()).match(/\d+/)[0]);
+    assert.ok(count >= 2, `some suggestions to keep (${count})`);
+    await Promise.all([page.waitForURL(/\/suites\/CM\/suggestions\?added=/), keep.click()]);
+    await checkedPage(page, 'suggestions kept', /^Crosswalk suggestions kept for review$/);
+    assert.match(await page.locator('.govuk-notification-banner').innerText(), new RegExp(`Kept ${count} new suggestion`));
+    assert.equal(await page.locator('input[name=id]').count(), Math.min(count, 50));
+
+    // Nothing selected: the error summary leads to the list.
+    page.expectedErrorDocument = `${base}/suites/CM/suggestions/decisions`;
+    await submit(page, 'button[value=accept]');
+    assert.equal(await page.title(), 'Error: Crosswalk suggestions kept for review: CM@2023 – OpenNOS');
+    await checkedPage(page, 'suggestions, nothing selected', /^Crosswalk suggestions kept for review$/);
+    await page.locator('.govuk-error-summary a[href="#suggestions"]').click();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'suggestions');
+
+    const boxes = page.locator('input[name=id]');
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await Promise.all([page.waitForURL(/decided=accepted&count=2$/), page.click('button[value=accept]')]);
+    await checkedPage(page, 'suggestions decided', /^Crosswalk suggestions kept for review$/);
+    assert.match(await page.locator('.govuk-notification-banner').innerText(), /2 suggestions accepted/);
+    await page.getByRole('link', { name: 'Accepted (2)' }).click();
+    await page.waitForLoadState('load');
+    assert.equal(await page.locator('.opennos-pair').count(), 2);
+    assert.equal(await page.locator('.opennos-pair .govuk-tag--green').count(), 2);
+    await checkedPage(page, 'accepted suggestions', /^Crosswalk suggestions kept for review$/);
+  } finally {
+    await context.close();
+  }
+});
+
 test('an editor drafts, checks and publishes a new edition, with no axe violations', async (t) => {
   const context = await newContext();
   const page = await watchedPage(context);

@@ -26,6 +26,7 @@ namespace {
 using test::Headers;
 
 const char kPassword[] = "a long enough password";
+const char kSuggestion[] = "5b0d5f0e-8c1a-4a51-9d59-1c2b3d4e5f60";
 
 class PermissionsTest : public ::testing::Test {
  protected:
@@ -61,6 +62,25 @@ class PermissionsTest : public ::testing::Test {
     ASSERT_TRUE(draft.ok()) << draft.status().message();
     draft_ = new std::string(*draft);
     ml_ = new std::string(*ml);
+    // A crosswalk suggestion ML@2024 states, for deciding on.
+    auto ml_doc = store->LoadFramework(*ml);
+    auto cm = ResolveFramework(*store, "CM");
+    ASSERT_TRUE(ml_doc.ok() && cm.ok());
+    auto cm_doc = store->LoadFramework(*cm);
+    ASSERT_TRUE(cm_doc.ok());
+    Association suggestion;
+    suggestion.uuid = kSuggestion;
+    suggestion.framework_uuid = *ml;
+    suggestion.type = "isRelatedTo";
+    const Item& from = ml_doc->items.back();
+    const Item& to = cm_doc->items.back();
+    suggestion.origin = NodeRef{from.uuid, *ml, from.code, "", ""};
+    suggestion.destination = NodeRef{to.uuid, *cm, to.code, "", ""};
+    suggestion.provenance = "suggested";
+    suggestion.score = 0.5;
+    suggestion.decision = "pending";
+    ml_doc->associations.push_back(suggestion);
+    ASSERT_TRUE(store->SaveFrameworks({*ml_doc}, demo).ok());
     publishable_ = new std::map<std::string, std::string>();
     page_publishable_ = new std::map<std::string, std::string>();
     for (std::string who : {"viewer", "reviewer", "editor", "admin", "other-admin", "nobody",
@@ -278,6 +298,19 @@ class PermissionsTest : public ::testing::Test {
            return t.Api(w, "POST", "/frameworks/" + t.publishable_->at(w) + "/publish",
                         R"({"as":"edition"})");
          }},
+        {"list crosswalk suggestions", Permission::kReadDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Api(w, "GET", "/frameworks/ML@2024/suggestions");
+         }},
+        {"keep crosswalk suggestions", Permission::kEditDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Api(w, "POST", "/frameworks/ML@2024/suggestions?against=CM&threshold=0.5");
+         }},
+        {"decide a suggestion", Permission::kEditDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Api(w, "POST", "/frameworks/ML@2024/suggestions/decisions",
+                        std::string(R"({"accept":[")") + kSuggestion + "\"]}");
+         }},
     };
   }
 
@@ -376,6 +409,19 @@ class PermissionsTest : public ::testing::Test {
          [](PermissionsTest& t, const std::string& w) {
            return t.Page(w, "POST", "/drafts/" + t.page_publishable_->at(w) + "/publish",
                          "as=edition");
+         }},
+        {"crosswalk suggestions page", Permission::kReadDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Page(w, "GET", "/suites/ML@2024/suggestions", "");
+         }},
+        {"keep crosswalk suggestions", Permission::kEditDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Page(w, "POST", "/suites/ML@2024/suggestions?against=CM&threshold=0.5", "");
+         }},
+        {"decide a suggestion", Permission::kEditDrafts,
+         [](PermissionsTest& t, const std::string& w) {
+           return t.Page(w, "POST", "/suites/ML@2024/suggestions/decisions",
+                         std::string("decision=reject&id=") + kSuggestion);
          }},
     };
   }
