@@ -57,27 +57,22 @@ std::vector<std::string> Split(const std::string& text, bool on_spaces) {
   return out;
 }
 
-// The draft named by the route's first parameter, loaded whole, and the right to `need` it.
-struct Draft {
-  FrameworkDoc doc;
-  std::optional<Response> refused;
-};
-
-Result<Draft> LoadNamed(const Context& ctx, Need need) {
+// Loads the draft named by the route's first parameter into `out`, and checks the right to
+// `need` it. Returns the page to send instead (sign in first, a refusal, or there is no such
+// draft), or nullopt to go ahead.
+std::optional<Response> LoadDraftOr(const Context& ctx, Need need, FrameworkDoc& out) {
   // Drafts are for members only: someone signed out is sent to sign in first, before anything
   // is said about whether this draft exists.
-  if (ctx.user == nullptr) return Draft{{}, Unauthorised(ctx)};
+  if (ctx.user == nullptr) return Unauthorised(ctx);
   auto uuid = CanonicalUuid(ctx.params[0]);
-  if (!uuid) return Status::NotFound("there is no draft at this address");
+  if (!uuid) return ProblemPage(ctx, Status::NotFound("there is no draft at this address"));
   auto f = Full(ctx).GetFramework(*uuid);
-  if (!f.ok()) return Status::NotFound("there is no draft at this address");
-  Draft d;
-  d.refused = Refuse(ctx, need, &*f);
-  if (d.refused) return d;
+  if (!f.ok()) return ProblemPage(ctx, Status::NotFound("there is no draft at this address"));
+  if (auto refused = Refuse(ctx, need, &*f)) return refused;
   auto doc = LoadDraft(Full(ctx), *uuid);
-  if (!doc.ok()) return doc.status();
-  d.doc = std::move(*doc);
-  return d;
+  if (!doc.ok()) return ProblemPage(ctx, doc.status());
+  out = std::move(*doc);
+  return std::nullopt;
 }
 
 const Item* Find(const FrameworkDoc& doc, std::string_view uuid) {
@@ -468,10 +463,8 @@ Response CreateEdition(const Context& ctx) {
 }
 
 Response TaskList(const Context& ctx) {
-  auto d = LoadNamed(ctx, Need::kRead);
-  if (!d.ok()) return ProblemPage(ctx, d.status());
-  if (d->refused) return *d->refused;
-  const FrameworkDoc& doc = d->doc;
+  FrameworkDoc doc;
+  if (auto answer = LoadDraftOr(ctx, Need::kRead, doc)) return *answer;
   auto findings = Findings(ctx, doc);
   if (!findings.ok()) return ProblemPage(ctx, findings.status());
   const FindingsByItem found = Group(*findings);
@@ -495,17 +488,16 @@ Response TaskList(const Context& ctx) {
 }
 
 Response Details(const Context& ctx) {
-  auto d = LoadNamed(ctx, Need::kRead);
-  if (!d.ok()) return ProblemPage(ctx, d.status());
-  if (d->refused) return *d->refused;
-  const Framework& f = d->doc.framework;
-  auto findings = Findings(ctx, d->doc);
+  FrameworkDoc doc;
+  if (auto answer = LoadDraftOr(ctx, Need::kRead, doc)) return *answer;
+  const Framework& f = doc.framework;
+  auto findings = Findings(ctx, doc);
   if (!findings.ok()) return ProblemPage(ctx, findings.status());
   const FindingsByItem found = Group(*findings);
   auto own = found.find("");
   const std::vector<Finding>* list = own == found.end() ? nullptr : &own->second;
   json::object model{{"title", "Suite details"},
-                     {"draft", DraftHeader(d->doc)},
+                     {"draft", DraftHeader(doc)},
                      {"fields", json::object{{"title", f.title},
                                              {"key_purpose", f.key_purpose},
                                              {"description", f.description},
@@ -516,10 +508,9 @@ Response Details(const Context& ctx) {
 }
 
 Response SaveDetails(const Context& ctx) {
-  auto d = LoadNamed(ctx, Need::kEdit);
-  if (!d.ok()) return ProblemPage(ctx, d.status());
-  if (d->refused) return *d->refused;
-  const Framework& f = d->doc.framework;
+  FrameworkDoc doc;
+  if (auto answer = LoadDraftOr(ctx, Need::kEdit, doc)) return *answer;
+  const Framework& f = doc.framework;
   json::object patch{{"title", OrNull(Form(ctx, "title"))},
                      {"keyPurpose", OrNull(Form(ctx, "key_purpose"))},
                      {"description", OrNull(Form(ctx, "description"))},
@@ -528,7 +519,7 @@ Response SaveDetails(const Context& ctx) {
                           WhoFor(ctx, &f, Form(ctx, "reason")));
   if (saved.ok()) return Redirect(DraftUrl(f.uuid));
   json::object model{{"title", "Suite details"},
-                     {"draft", DraftHeader(d->doc)},
+                     {"draft", DraftHeader(doc)},
                      {"fields", json::object{{"title", Form(ctx, "title")},
                                              {"key_purpose", Form(ctx, "key_purpose")},
                                              {"description", Form(ctx, "description")},
@@ -540,10 +531,8 @@ Response SaveDetails(const Context& ctx) {
 }
 
 Response Map(const Context& ctx) {
-  auto d = LoadNamed(ctx, Need::kRead);
-  if (!d.ok()) return ProblemPage(ctx, d.status());
-  if (d->refused) return *d->refused;
-  const FrameworkDoc& doc = d->doc;
+  FrameworkDoc doc;
+  if (auto answer = LoadDraftOr(ctx, Need::kRead, doc)) return *answer;
   json::array structure = Structure(doc, nullptr);
   json::array areas, holders;
   for (const auto& s : structure) {
@@ -567,10 +556,9 @@ Response Map(const Context& ctx) {
 }
 
 Response AddItem(const Context& ctx) {
-  auto d = LoadNamed(ctx, Need::kEdit);
-  if (!d.ok()) return ProblemPage(ctx, d.status());
-  if (d->refused) return *d->refused;
-  const Framework& f = d->doc.framework;
+  FrameworkDoc doc;
+  if (auto answer = LoadDraftOr(ctx, Need::kEdit, doc)) return *answer;
+  const Framework& f = doc.framework;
   const std::string parent = Form(ctx, "parent");
   const ChangeContext who = WhoFor(ctx, &f, Form(ctx, "reason"));
   std::string back = Form(ctx, "back");
@@ -595,23 +583,21 @@ Response AddItem(const Context& ctx) {
 }
 
 Response ItemPage(const Context& ctx) {
-  auto d = LoadNamed(ctx, Need::kRead);
-  if (!d.ok()) return ProblemPage(ctx, d.status());
-  if (d->refused) return *d->refused;
-  const Item* item = Find(d->doc, ctx.params[1]);
+  FrameworkDoc doc;
+  if (auto answer = LoadDraftOr(ctx, Need::kRead, doc)) return *answer;
+  const Item* item = Find(doc, ctx.params[1]);
   if (item == nullptr) return NotFoundPage(ctx, "this draft has no such item");
   if (item->type == ItemType::kUnit) {
-    return RenderUnit(ctx, d->doc, *item, UnitFieldsJson(*item), {}, 200);
+    return RenderUnit(ctx, doc, *item, UnitFieldsJson(*item), {}, 200);
   }
-  return RenderItem(ctx, d->doc, *item,
+  return RenderItem(ctx, doc, *item,
                     json::object{{"title", item->title}, {"text", item->text}}, {}, 200);
 }
 
 Response SaveItem(const Context& ctx) {
-  auto d = LoadNamed(ctx, Need::kEdit);
-  if (!d.ok()) return ProblemPage(ctx, d.status());
-  if (d->refused) return *d->refused;
-  const Item* item = Find(d->doc, ctx.params[1]);
+  FrameworkDoc doc;
+  if (auto answer = LoadDraftOr(ctx, Need::kEdit, doc)) return *answer;
+  const Item* item = Find(doc, ctx.params[1]);
   if (item == nullptr) return NotFoundPage(ctx, "this draft has no such item");
   const bool unit = item->type == ItemType::kUnit;
   json::object patch;
@@ -623,17 +609,17 @@ Response SaveItem(const Context& ctx) {
   }
   const std::int64_t started = FormRevision(ctx);
   auto saved = opennos::PatchItem(Full(ctx), item->uuid, patch, started,
-                                  WhoFor(ctx, &d->doc.framework, Form(ctx, "reason")));
+                                  WhoFor(ctx, &doc.framework, Form(ctx, "reason")));
   if (saved.ok()) {
-    const Item* parent = Find(d->doc, item->parent_uuid);
+    const Item* parent = Find(doc, item->parent_uuid);
     if (!unit && parent != nullptr && parent->type == ItemType::kUnit) {
-      return Redirect(ItemUrl(d->doc.framework.uuid, parent->uuid) + "#statement-" + item->uuid);
+      return Redirect(ItemUrl(doc.framework.uuid, parent->uuid) + "#statement-" + item->uuid);
     }
-    return Redirect(unit ? ItemUrl(d->doc.framework.uuid, item->uuid) + "?saved=1"
-                         : DraftUrl(d->doc.framework.uuid) + "/map");
+    return Redirect(unit ? ItemUrl(doc.framework.uuid, item->uuid) + "?saved=1"
+                         : DraftUrl(doc.framework.uuid) + "/map");
   }
   // Nothing was saved: show the editor's text back, with why.
-  auto fresh = LoadDraft(Full(ctx), d->doc.framework.uuid);
+  auto fresh = LoadDraft(Full(ctx), doc.framework.uuid);
   if (!fresh.ok()) return ProblemPage(ctx, fresh.status());
   const Item* now = Find(*fresh, item->uuid);
   if (now == nullptr) return ProblemPage(ctx, Status::Conflict("someone removed this item meanwhile"));
@@ -656,10 +642,9 @@ Response SaveItem(const Context& ctx) {
 }
 
 Response MoveItem(const Context& ctx) {
-  auto d = LoadNamed(ctx, Need::kEdit);
-  if (!d.ok()) return ProblemPage(ctx, d.status());
-  if (d->refused) return *d->refused;
-  const Item* item = Find(d->doc, ctx.params[1]);
+  FrameworkDoc doc;
+  if (auto answer = LoadDraftOr(ctx, Need::kEdit, doc)) return *answer;
+  const Item* item = Find(doc, ctx.params[1]);
   if (item == nullptr) return NotFoundPage(ctx, "this draft has no such item");
   std::string parent = item->parent_uuid;
   int position = item->position;
@@ -673,54 +658,52 @@ Response MoveItem(const Context& ctx) {
     position = -1;
   }
   auto moved = opennos::MoveItem(Full(ctx), item->uuid, parent, position,
-                                 WhoFor(ctx, &d->doc.framework, Form(ctx, "reason")));
+                                 WhoFor(ctx, &doc.framework, Form(ctx, "reason")));
   if (!moved.ok()) return ProblemPage(ctx, moved.status());
   std::string back = Form(ctx, "back");
-  if (back.rfind(DraftUrl(d->doc.framework.uuid), 0) != 0) back = DraftUrl(d->doc.framework.uuid) + "/map";
+  if (back.rfind(DraftUrl(doc.framework.uuid), 0) != 0) back = DraftUrl(doc.framework.uuid) + "/map";
   return Redirect(back + (IsStatementType(item->type) ? "#statement-" : "#map-") + item->uuid);
 }
 
 Response ConfirmRemove(const Context& ctx) {
-  auto d = LoadNamed(ctx, Need::kEdit);
-  if (!d.ok()) return ProblemPage(ctx, d.status());
-  if (d->refused) return *d->refused;
-  const Item* item = Find(d->doc, ctx.params[1]);
+  FrameworkDoc doc;
+  if (auto answer = LoadDraftOr(ctx, Need::kEdit, doc)) return *answer;
+  const Item* item = Find(doc, ctx.params[1]);
   if (item == nullptr) return NotFoundPage(ctx, "this draft has no such item");
   int under = -1;
-  for (const Item& i : d->doc.items) {
-    for (const Item* p = &i; p != nullptr; p = Find(d->doc, p->parent_uuid)) {
+  for (const Item& i : doc.items) {
+    for (const Item* p = &i; p != nullptr; p = Find(doc, p->parent_uuid)) {
       if (p->uuid == item->uuid) {
         ++under;
         break;
       }
     }
   }
-  const Item* parent = Find(d->doc, item->parent_uuid);
+  const Item* parent = Find(doc, item->parent_uuid);
   json::object model{{"title", "Remove " + Label(*item)},
-                     {"draft", DraftHeader(d->doc)},
+                     {"draft", DraftHeader(doc)},
                      {"label", Label(*item)},
                      {"type", ItemTypeLabel(item->type)},
                      {"under", under},
                      {"has_under", under > 0},
-                     {"action", ItemUrl(d->doc.framework.uuid, item->uuid) + "/remove"},
+                     {"action", ItemUrl(doc.framework.uuid, item->uuid) + "/remove"},
                      {"back_url", parent != nullptr && parent->type == ItemType::kUnit
-                                      ? ItemUrl(d->doc.framework.uuid, parent->uuid)
-                                      : DraftUrl(d->doc.framework.uuid) + "/map"}};
+                                      ? ItemUrl(doc.framework.uuid, parent->uuid)
+                                      : DraftUrl(doc.framework.uuid) + "/map"}};
   return HtmlPage(200, "draft_remove", std::move(model), ctx);
 }
 
 Response RemoveItem(const Context& ctx) {
-  auto d = LoadNamed(ctx, Need::kEdit);
-  if (!d.ok()) return ProblemPage(ctx, d.status());
-  if (d->refused) return *d->refused;
-  const Item* item = Find(d->doc, ctx.params[1]);
+  FrameworkDoc doc;
+  if (auto answer = LoadDraftOr(ctx, Need::kEdit, doc)) return *answer;
+  const Item* item = Find(doc, ctx.params[1]);
   if (item == nullptr) return NotFoundPage(ctx, "this draft has no such item");
-  const Item* parent = Find(d->doc, item->parent_uuid);
+  const Item* parent = Find(doc, item->parent_uuid);
   const std::string back = parent != nullptr && parent->type == ItemType::kUnit
-                               ? ItemUrl(d->doc.framework.uuid, parent->uuid)
-                               : DraftUrl(d->doc.framework.uuid) + "/map";
+                               ? ItemUrl(doc.framework.uuid, parent->uuid)
+                               : DraftUrl(doc.framework.uuid) + "/map";
   if (Status s = opennos::RemoveItem(Full(ctx), item->uuid,
-                                     WhoFor(ctx, &d->doc.framework, Form(ctx, "reason")));
+                                     WhoFor(ctx, &doc.framework, Form(ctx, "reason")));
       !s.ok()) {
     return ProblemPage(ctx, s);
   }
@@ -728,23 +711,20 @@ Response RemoveItem(const Context& ctx) {
 }
 
 Response Restore(const Context& ctx) {
-  auto d = LoadNamed(ctx, Need::kEdit);
-  if (!d.ok()) return ProblemPage(ctx, d.status());
-  if (d->refused) return *d->refused;
-  const Item* item = Find(d->doc, ctx.params[1]);
+  FrameworkDoc doc;
+  if (auto answer = LoadDraftOr(ctx, Need::kEdit, doc)) return *answer;
+  const Item* item = Find(doc, ctx.params[1]);
   if (item == nullptr) return NotFoundPage(ctx, "this draft has no such item");
   const std::int64_t number = authoring_api::IfMatchRevision(Form(ctx, "number"));
   auto restored = RestoreRevision(Full(ctx), item->uuid, number, FormRevision(ctx),
-                                  WhoFor(ctx, &d->doc.framework, ""));
+                                  WhoFor(ctx, &doc.framework, ""));
   if (!restored.ok()) return ProblemPage(ctx, restored.status());
   return Redirect("/items/" + item->uuid + "/history?restored=" + std::to_string(number));
 }
 
 Response Mappings(const Context& ctx) {
-  auto d = LoadNamed(ctx, Need::kRead);
-  if (!d.ok()) return ProblemPage(ctx, d.status());
-  if (d->refused) return *d->refused;
-  const FrameworkDoc& doc = d->doc;
+  FrameworkDoc doc;
+  if (auto answer = LoadDraftOr(ctx, Need::kRead, doc)) return *answer;
   auto previous_uuid = ResolveFramework(Full(ctx), doc.framework.previous_edition);
   if (!previous_uuid.ok()) return ProblemPage(ctx, Status::NotFound("this draft follows no edition"));
   auto previous = Full(ctx).LoadFramework(*previous_uuid);
@@ -792,32 +772,29 @@ Response Mappings(const Context& ctx) {
 }
 
 Response SaveMapping(const Context& ctx) {
-  auto d = LoadNamed(ctx, Need::kEdit);
-  if (!d.ok()) return ProblemPage(ctx, d.status());
-  if (d->refused) return *d->refused;
+  FrameworkDoc doc;
+  if (auto answer = LoadDraftOr(ctx, Need::kEdit, doc)) return *answer;
   const std::string from = Form(ctx, "from");
   std::vector<std::string> replaced, related;
   for (const auto& [name, value] : FormFields(ctx)) {
     if (name == "replaced_by") replaced.push_back(value);
     if (name == "related_to") related.push_back(value);
   }
-  const ChangeContext who = WhoFor(ctx, &d->doc.framework, Form(ctx, "reason"));
-  if (Status s = SetMappings(Full(ctx), d->doc.framework.uuid, from, "replacedBy", replaced, who);
+  const ChangeContext who = WhoFor(ctx, &doc.framework, Form(ctx, "reason"));
+  if (Status s = SetMappings(Full(ctx), doc.framework.uuid, from, "replacedBy", replaced, who);
       !s.ok()) {
     return ProblemPage(ctx, s);
   }
-  if (Status s = SetMappings(Full(ctx), d->doc.framework.uuid, from, "isRelatedTo", related, who);
+  if (Status s = SetMappings(Full(ctx), doc.framework.uuid, from, "isRelatedTo", related, who);
       !s.ok()) {
     return ProblemPage(ctx, s);
   }
-  return Redirect(DraftUrl(d->doc.framework.uuid) + "/mappings#unit-" + from);
+  return Redirect(DraftUrl(doc.framework.uuid) + "/mappings#unit-" + from);
 }
 
 Response CheckAnswers(const Context& ctx) {
-  auto d = LoadNamed(ctx, Need::kRead);
-  if (!d.ok()) return ProblemPage(ctx, d.status());
-  if (d->refused) return *d->refused;
-  const FrameworkDoc& doc = d->doc;
+  FrameworkDoc doc;
+  if (auto answer = LoadDraftOr(ctx, Need::kRead, doc)) return *answer;
   auto findings = Findings(ctx, doc);
   if (!findings.ok()) return ProblemPage(ctx, findings.status());
   json::array errors;
@@ -854,16 +831,15 @@ Response CheckAnswers(const Context& ctx) {
 }
 
 Response Publish(const Context& ctx) {
-  auto d = LoadNamed(ctx, Need::kPublish);
-  if (!d.ok()) return ProblemPage(ctx, d.status());
-  if (d->refused) return *d->refused;
+  FrameworkDoc doc;
+  if (auto answer = LoadDraftOr(ctx, Need::kPublish, doc)) return *answer;
   const std::string as = Form(ctx, "as");
   if (as != "edition" && as != "unit-versions") {
     return ProblemPage(ctx, Status::Invalid("choose how to publish the draft"));
   }
-  auto report = opennos::Publish(Full(ctx), d->doc.framework.uuid,
+  auto report = opennos::Publish(Full(ctx), doc.framework.uuid,
                                  as == "edition" ? PublishAs::kEdition : PublishAs::kUnitVersions,
-                                 TodayUtc(), WhoFor(ctx, &d->doc.framework, Form(ctx, "reason")));
+                                 TodayUtc(), WhoFor(ctx, &doc.framework, Form(ctx, "reason")));
   if (!report.ok()) return ProblemPage(ctx, report.status());
   auto published = Full(ctx).GetFramework(report->framework_uuid);
   if (!published.ok()) return ProblemPage(ctx, published.status());

@@ -449,6 +449,7 @@ class PagesTest(unittest.TestCase):
             (org + "/export", 303, None),
             (org + "/export/ML", 303, None),
             ("/drafts", 303, None),
+            ("/suites/ML/suggestions", 303, None),
             ("/drafts/" + unit, 303, None),
             ("/drafts/" + unit + "/details", 303, None),
             ("/drafts/" + unit + "/map", 303, None),
@@ -1122,7 +1123,7 @@ FULL_FRAMEWORK = {
     "associations": [
         {"type": "exactMatchOf", "origin": {"code": "U1"},
          "destination": {"uri": "https://example.org/x", "title": "Elsewhere"},
-         "provenance": "suggested", "score": 0.75, "decision": "pending",
+         "provenance": "suggested", "score": 0.75, "decision": "accepted",
          "extra": {"why": "a test"}},
         {"type": "ext:sameAs", "origin": {"code": "U1.S1"}, "destination": {"code": "U1"},
          "provenance": "imported"},
