@@ -4,6 +4,8 @@
 //   unit.png   the unit ODSMLC3, 1200 px wide, whole page
 //   draft.png  an editor's draft edition of ML: its task list, cut to its first 1600 px
 //   draft-unit.png  a unit of that draft with a quality warning beside a criterion
+//   duplicates.png  ML's duplicated statements at 0.5: summary and the units that share most
+//   suggestions.png crosswalk suggestions CM -> ML kept for review, two accepted, cut likewise
 //
 // Usage: node tests/e2e/screenshots.mjs [OUTPUT_DIR]
 // OPENNOS_BINARY  the opennos executable (default /work/main/build/opennos)
@@ -27,6 +29,7 @@ const SHOTS = [
   { file: 'home.png', path: '/', fullPage: true },
   { file: 'suite.png', path: '/suites/ML', fullPage: true, maxHeight: 1600 },
   { file: 'unit.png', path: '/nos/ODSMLC3', fullPage: true },
+  { file: 'duplicates.png', path: '/suites/ML/duplicates?threshold=0.5', fullPage: true, maxHeight: 1600 },
 ];
 
 const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opennos-shots-'));
@@ -121,6 +124,13 @@ try {
   await page.fill('#field-text', 'The development needs of each team member are identified.');
   await Promise.all([page.waitForLoadState('load'), page.click('form:has(#field-text) button[type="submit"]')]);
   await take(page, { file: 'draft-unit.png', fullPage: true, maxHeight: 1600 });
+  // Analysis: the editor keeps a crosswalk's suggestions and accepts the first two.
+  await page.goto(`${base}/suites/CM/crosswalk?against=ML@2024&threshold=0.3`, { waitUntil: 'load' });
+  await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("suggestions for review")')]);
+  await page.locator('input[name=id]').nth(0).check();
+  await page.locator('input[name=id]').nth(1).check();
+  await Promise.all([page.waitForLoadState('load'), page.click('button[value=accept]')]);
+  await take(page, { file: 'suggestions.png', fullPage: true, maxHeight: 1600 });
   await page.close();
 } finally {
   await browser.close();
