@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdlib>
 #include <deque>
@@ -33,6 +34,11 @@ constexpr size_t kMaxQueryBytes = 1000;
 // What being in force adds to a match's weight: enough to put the current edition of an unchanged
 // unit first, too little to lift a weaker match over a better one.
 constexpr double kInForceBoost = 0.5;
+// BM25's parameters. A unit's document holds all its statements, so a word in the title (weight
+// 5) competes with words spread over many statements: k1 above Xapian's default 1 lets a word's
+// weight in the document keep counting (the relevance table passes from 1.2 to 4).
+constexpr double kBm25K1 = 2.0;
+constexpr double kBm25B = 0.5;
 // More shards than this (re-indexed frameworks each get one) and the writer merges the small
 // ones, so that a query opens few databases.
 constexpr size_t kMaxShards = 8;
@@ -138,8 +144,8 @@ constexpr std::uint8_t kTypeCount = static_cast<std::uint8_t>(ItemType::kStateme
 
 struct Group {
   std::uint32_t framework = 0;  // into ShardTable::frameworks
-  std::uint32_t first = 0;      // its first document id in the shard
-  std::uint32_t count = 0;      // its documents
+  std::uint32_t count = 0;      // its items (the unit and its statements), all in one document
+  std::uint16_t types = 0;      // a bit per ItemType among its items
   std::string key;              // the unit's UUID, or the lone item's own
   std::string unit;             // the unit's UUID; "" for an item outside any unit
   std::string urn, title;       // the unit's (for a lone item, its own)
@@ -187,10 +193,8 @@ std::uint32_t ShardId(std::string_view name) {
 struct ShardTable {
   std::uint32_t id = 0;
   std::vector<ShardFramework> frameworks;
-  std::vector<std::string> values;     // facet values, each once
-  std::vector<Group> groups;           // in document id order
-  std::vector<std::uint8_t> types;     // per document (id - 1): its ItemType
-  std::vector<std::uint32_t> group_of;  // per document (id - 1): its group (not stored)
+  std::vector<std::string> values;  // facet values, each once
+  std::vector<Group> groups;        // in document id order: group g is document g + 1
 
   std::string Serialise() const {
     std::string out;
@@ -208,6 +212,7 @@ struct ShardTable {
     for (const Group& g : groups) {
       PutNum(out, g.framework);
       PutNum(out, g.count);
+      PutNum(out, g.types);
       PutStr(out, g.key);
       PutStr(out, g.unit);
       PutStr(out, g.urn);
@@ -216,8 +221,6 @@ struct ShardTable {
       PutNum(out, g.occupations.size());
       for (std::uint32_t o : g.occupations) PutNum(out, o);
     }
-    PutNum(out, types.size());
-    out.append(reinterpret_cast<const char*>(types.data()), types.size());
     return out;
   }
 
@@ -238,7 +241,6 @@ struct ShardTable {
     const auto values = c.Num();
     for (std::uint64_t i = 0; i < values && c.ok(); ++i) t.values.emplace_back(c.Str());
     const auto groups = c.Num();
-    std::uint64_t next = 1;
     const auto value_ref = [&](std::uint64_t v) -> std::uint32_t {
       if (v == 0) return kNone;
       if (v > t.values.size()) return kNone;
@@ -249,9 +251,10 @@ struct ShardTable {
       const auto fw = c.Num();
       if (fw >= t.frameworks.size()) return std::nullopt;
       g.framework = static_cast<std::uint32_t>(fw);
-      g.first = static_cast<std::uint32_t>(next);
       g.count = static_cast<std::uint32_t>(c.Num());
-      next += g.count;
+      const auto types = c.Num();
+      if (types >= (1u << kTypeCount)) return std::nullopt;
+      g.types = static_cast<std::uint16_t>(types);
       g.key = c.Str();
       g.unit = c.Str();
       g.urn = c.Str();
@@ -267,70 +270,128 @@ struct ShardTable {
       }
       t.groups.push_back(std::move(g));
     }
-    const std::string_view types = c.Str();
-    if (!c.ok() || !c.done() || types.size() != next - 1) return std::nullopt;
-    t.types.assign(types.begin(), types.end());
-    for (std::uint8_t type : t.types) {
-      if (type >= kTypeCount) return std::nullopt;
-    }
-    t.group_of.reserve(t.types.size());
-    for (std::uint32_t g = 0; g < t.groups.size(); ++g) {
-      t.group_of.insert(t.group_of.end(), t.groups[g].count, g);
-    }
+    if (!c.ok() || !c.done()) return std::nullopt;
     return t;
   }
 };
 
-// The document of one item: its words and filter terms, the collapse key, and as data its UUID,
-// code and text (the rest of a result comes from the shard table).
-Xapian::Document BuildDocument(const Framework& f, const Item& item, const Item* unit,
-                               const std::string& key, const std::string& suite,
-                               Xapian::TermGenerator& tg) {
+// The term that says a word occurs in an item of `type` within a group's document (docs/search.md).
+std::string TypedTerm(ItemType type, std::string_view word) {
+  std::string t = schema::kTypedWords;
+  t.push_back(static_cast<char>('A' + static_cast<int>(type)));
+  t.append(word);
+  if (t.size() > kMaxTermBytes) t.resize(kMaxTermBytes);
+  return t;
+}
+
+// A stemmed free-text term with no field prefix ("Zbudget"), whose word is the rest.
+bool IsPlainStemmedTerm(std::string_view term) {
+  return term.size() > 1 && term[0] == 'Z' && !(term[1] >= 'A' && term[1] <= 'Z');
+}
+
+// One item of a group, as its document's data holds it.
+struct StoredItem {
+  std::string uuid, code, text;
+  ItemType type = ItemType::kStatement;
+  Xapian::termpos first = 0;  // its first word's position in the document
+};
+
+// The document of one group (a unit and its statements, or one item outside any unit): every
+// item's words, each item at positions of its own, so that a search can tell afterwards which
+// items of a matching unit hold the words; for each word, a term per item type it occurs in
+// (the type filter and facet); the filter terms; the collapse key; and as data each item's
+// UUID, code, type, first position and text (the rest of a result comes from the shard table).
+Xapian::Document BuildDocument(const Framework& f, const Item* unit,
+                               const std::vector<const Item*>& items, const std::string& key,
+                               const std::string& suite, Xapian::TermGenerator& tg) {
   Xapian::Document doc;
   tg.set_document(doc);
-  // Spelling suggestions come from the units' own words: titles, overviews, keywords.
-  tg.set_flags(item.type == ItemType::kUnit ? Xapian::TermGenerator::FLAG_SPELLING
-                                            : Xapian::TermGenerator::flags(0));
-  const UnitFields& u = unit != nullptr ? unit->unit : item.unit;
-  const bool is_unit = item.type == ItemType::kUnit;
+  tg.set_termpos(0);
+  const UnitFields& u = unit != nullptr ? unit->unit : items.front()->unit;
   const auto index = [&tg](const std::string& s, Xapian::termcount weight, const char* prefix) {
     if (s.empty()) return;
     tg.index_text(text::Normalise(s), weight, prefix);
     tg.increase_termpos();
   };
-  if (is_unit) {
-    const std::string title = text::Normalise(item.title);
-    if (!title.empty()) {
-      tg.index_text(title, 5);
-      tg.increase_termpos();
-      tg.index_text(title, 1, schema::kTitleWords);
-      tg.increase_termpos();
+  std::string data;
+  PutNum(data, items.size());
+  std::vector<Xapian::termpos> firsts;
+  firsts.reserve(items.size());
+  std::uint16_t types = 0;
+  for (const Item* item : items) {
+    const bool is_unit = item->type == ItemType::kUnit;
+    // Spelling suggestions come from the units' own words: titles, overviews, keywords.
+    tg.set_flags(is_unit ? Xapian::TermGenerator::FLAG_SPELLING
+                         : Xapian::TermGenerator::flags(0));
+    const Xapian::termpos first = tg.get_termpos() + 1;
+    firsts.push_back(first);
+    types = static_cast<std::uint16_t>(types | (1u << static_cast<unsigned>(item->type)));
+    if (is_unit) {
+      const UnitFields& own = item->unit;
+      const std::string title = text::Normalise(item->title);
+      if (!title.empty()) {
+        tg.index_text(title, 5);
+        tg.increase_termpos();
+        tg.index_text(title, 1, schema::kTitleWords);
+        tg.increase_termpos();
+      }
+      index(own.urn, 5, "");
+      index(item->code, 2, schema::kCodeWords);
+      index(item->text, 2, "");
+      index(own.overview, 1, "");
+      for (const auto& k : own.keywords) index(k, 2, "");
+      for (const auto& o : own.occupations) index(o, 1, "");
+      if (!own.urn.empty()) doc.add_term(Term(schema::kExactUrn, Lower(own.urn)));
+      if (!title.empty()) doc.add_term(Term(schema::kExactTitle, title));
+    } else {
+      if (!item->title.empty()) {
+        const std::string title = text::Normalise(item->title);
+        tg.index_text(title, 2);
+        tg.increase_termpos();
+        tg.index_text(title, 1, schema::kTitleWords);
+        tg.increase_termpos();
+      }
+      index(item->text, 1, "");
+      index(item->code, 1, schema::kCodeWords);
     }
-    index(u.urn, 5, "");
-    index(item.code, 2, schema::kCodeWords);
-    index(item.text, 2, "");
-    index(u.overview, 1, "");
-    for (const auto& k : u.keywords) index(k, 2, "");
-    for (const auto& o : u.occupations) index(o, 1, "");
-    if (!u.urn.empty()) doc.add_term(Term(schema::kExactUrn, Lower(u.urn)));
-    if (!title.empty()) doc.add_term(Term(schema::kExactTitle, title));
-  } else {
-    if (!item.title.empty()) {
-      const std::string title = text::Normalise(item.title);
-      tg.index_text(title, 2);
-      tg.increase_termpos();
-      tg.index_text(title, 1, schema::kTitleWords);
-      tg.increase_termpos();
-    }
-    index(item.text, 1, "");
-    index(item.code, 1, schema::kCodeWords);
+    tg.increase_termpos();
+    PutStr(data, item->uuid);
+    PutStr(data, item->code);
+    PutNum(data, static_cast<std::uint64_t>(item->type));
+    PutNum(data, first);
+    PutStr(data, is_unit ? (item->text.empty() ? item->unit.overview : item->text)
+                         : (item->text.empty() ? item->title : item->text));
   }
-  const std::string type(ItemTypeName(item.type));
+  // Each word's item types, from its positions.
+  std::vector<std::pair<std::string, std::uint16_t>> typed;
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    const std::string term = *t;
+    if (!IsPlainStemmedTerm(term)) continue;
+    std::uint16_t in = 0;
+    for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) {
+      const size_t at = static_cast<size_t>(
+          std::upper_bound(firsts.begin(), firsts.end(), *p) - firsts.begin());
+      if (at > 0) in = static_cast<std::uint16_t>(in | (1u << static_cast<unsigned>(items[at - 1]->type)));
+    }
+    if (in != 0) typed.emplace_back(term, in);
+  }
+  for (const auto& [term, in] : typed) {
+    for (unsigned type = 0; type < kTypeCount; ++type) {
+      if (in & (1u << type)) {
+        doc.add_boolean_term(TypedTerm(static_cast<ItemType>(type), std::string_view(term).substr(1)));
+      }
+    }
+  }
   doc.add_boolean_term(Term(schema::kSuite, suite));
-  doc.add_boolean_term(Term(schema::kType, type));
+  for (unsigned type = 0; type < kTypeCount; ++type) {
+    if (types & (1u << type)) {
+      doc.add_boolean_term(
+          Term(schema::kType, std::string(ItemTypeName(static_cast<ItemType>(type)))));
+    }
+  }
   const std::string& developer = u.developed_by.empty() ? f.publisher : u.developed_by;
   if (!developer.empty()) doc.add_boolean_term(Term(schema::kDeveloper, developer));
-  if (unit != nullptr || is_unit) {
+  if (unit != nullptr) {
     doc.add_boolean_term(Term(schema::kValidity, u.validity.empty() ? "current" : u.validity));
   }
   const bool in_force = f.status != FrameworkStatus::kSuperseded &&
@@ -339,14 +400,26 @@ Xapian::Document BuildDocument(const Framework& f, const Item& item, const Item*
   if (!u.category.empty()) doc.add_boolean_term(Term(schema::kCategory, u.category));
   for (const auto& o : u.occupations) doc.add_boolean_term(Term(schema::kOccupation, o));
   doc.add_value(schema::kSlotCollapse, key);
-
-  std::string data;
-  PutStr(data, item.uuid);
-  PutStr(data, item.code);
-  PutStr(data, is_unit ? (item.text.empty() ? u.overview : item.text)
-                       : (item.text.empty() ? item.title : item.text));
   doc.set_data(data);
   return doc;
+}
+
+// The items of a group's document data; false when it is damaged.
+bool ReadItems(const std::string& data, std::vector<StoredItem>& out) {
+  Cursor c(data);
+  const auto n = c.Num();
+  for (std::uint64_t i = 0; i < n && c.ok(); ++i) {
+    StoredItem item;
+    item.uuid = c.Str();
+    item.code = c.Str();
+    const auto type = c.Num();
+    if (type >= kTypeCount) return false;
+    item.type = static_cast<ItemType>(type);
+    item.first = static_cast<Xapian::termpos>(c.Num());
+    item.text = c.Str();
+    out.push_back(std::move(item));
+  }
+  return c.ok() && c.done() && !out.empty();
 }
 
 // Writes one shard: the documents of one or more frameworks, then the table, in one commit.
@@ -363,7 +436,7 @@ class ShardBuilder {
       tg_.set_database(*wdb_);
       tg_.set_stemmer(Xapian::Stem("english"));
       tg_.set_stopper(&Stopper());
-      tg_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+      tg_.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
     }
     const Framework& f = doc.framework;
     const auto fw = static_cast<std::uint32_t>(table_.frameworks.size());
@@ -402,8 +475,10 @@ class ShardBuilder {
       const UnitFields& u = head.unit;
       Group g;
       g.framework = fw;
-      g.first = static_cast<std::uint32_t>(table_.types.size() + 1);
       g.count = static_cast<std::uint32_t>(m.items.size());
+      for (const Item* item : m.items) {
+        g.types = static_cast<std::uint16_t>(g.types | (1u << static_cast<unsigned>(item->type)));
+      }
       g.key = head.uuid;
       g.unit = m.unit != nullptr ? m.unit->uuid : "";
       g.urn = u.urn;
@@ -415,15 +490,12 @@ class ShardBuilder {
       for (const auto& o : u.occupations) g.occupations.push_back(Value(o));
       const std::string key =
           GroupKey(table_.id, static_cast<std::uint32_t>(table_.groups.size()));
-      for (const Item* item : m.items) {
-        const Xapian::docid id =
-            wdb_->add_document(BuildDocument(f, *item, m.unit, key, suite, tg_));
-        table_.types.push_back(static_cast<std::uint8_t>(item->type));
-        if (id != table_.types.size()) {
-          throw Xapian::InvalidOperationError("unexpected document id in a new shard");
-        }
-      }
+      const Xapian::docid id =
+          wdb_->add_document(BuildDocument(f, m.unit, m.items, key, suite, tg_));
       table_.groups.push_back(std::move(g));
+      if (id != table_.groups.size()) {
+        throw Xapian::InvalidOperationError("unexpected document id in a new shard");
+      }
     }
   }
 
@@ -463,12 +535,12 @@ Result<std::shared_ptr<const ShardTable>> TableOf(const std::string& path,
     std::lock_guard lock(mutex);
     if (auto it = cache.find(path); it != cache.end()) {
       auto table = it->second.lock();
-      if (table && table->types.size() == shard.get_doccount()) return table;
+      if (table && table->groups.size() == shard.get_doccount()) return table;
     }
   }
   const std::string blob = shard.get_metadata(schema::kMetaTable);
   auto parsed = ShardTable::Parse(blob);
-  if (!parsed || parsed->types.size() != shard.get_doccount() ||
+  if (!parsed || parsed->groups.size() != shard.get_doccount() ||
       parsed->id != ShardId(fs::path(path).filename().string()) ||
       shard.get_lastdocid() != shard.get_doccount()) {
     return Status::Invalid("the search index shard " + path + " is damaged");
@@ -488,7 +560,7 @@ Result<std::shared_ptr<const ShardTable>> TableOf(const std::string& path,
 // for. A framework re-indexed later lives in a newer shard, and its documents in the older one
 // are masked until that shard is merged away or the index rebuilt.
 constexpr const char* kManifest = "manifest";
-constexpr const char* kManifestHeader = "opennos-index 2";
+constexpr const char* kManifestHeader = "opennos-index 3";
 
 struct Manifest {
   std::int64_t seq = 0;
@@ -695,18 +767,16 @@ struct View {
   std::uint32_t groups = 0;
   std::int64_t live_documents = 0;
   bool any_dead = false;
+  std::uint16_t types = 0;  // a bit per item type any group holds
 
-  // The shard, group and document number (from 0) of a document of `db`.
+  // The shard and group of a document of `db` (a shard's document g + 1 is its group g).
   struct Place {
     const LoadedShard* shard;
     std::uint32_t group;
-    std::uint32_t doc;
   };
   Place Locate(Xapian::docid did) const {
     const auto n = static_cast<Xapian::docid>(shards.size());
-    const LoadedShard& s = shards[(did - 1) % n];
-    const std::uint32_t doc = (did - 1) / n;
-    return {&s, s.table->group_of[doc], doc};
+    return {&shards[(did - 1) % n], (did - 1) / n};
   }
   // The shard and group of a collapse key, or nullptr.
   const LoadedShard* ByKey(const std::string& key, std::uint32_t& group) const {
@@ -746,6 +816,7 @@ Result<View> OpenView(const std::string& dir, const Manifest& m) {
         s.dead.push_back(dead);
         v.any_dead = v.any_dead || dead;
         if (!dead) v.live_documents += g.count;
+        v.types = static_cast<std::uint16_t>(v.types | g.types);
       }
       v.groups += static_cast<std::uint32_t>(s.table->groups.size());
       v.db.add_database(shard);
@@ -903,6 +974,7 @@ bool HasDigit(const std::string& word) {
 // nowhere in the index; its correction must not be a stop word. Words are corrected one by one,
 // so a known word is never changed and never blocks the correction of another.
 std::string Suggest(const std::string& normalised, const Xapian::Database& db) {
+  const Xapian::Stem stemmer("english");
   std::string out = normalised;
   bool changed = false;
   size_t from = 0;
@@ -910,7 +982,7 @@ std::string Suggest(const std::string& normalised, const Xapian::Database& db) {
     const size_t at = out.find(word, from);
     if (at == std::string::npos) continue;
     from = at + word.size();
-    if (word.size() < 4 || HasDigit(word) || db.get_termfreq(word) > 0) continue;
+    if (word.size() < 4 || HasDigit(word) || db.get_termfreq("Z" + stemmer(word)) > 0) continue;
     const std::string better = db.get_spelling_suggestion(word);
     if (better.empty() || text::IsStopWord(better)) continue;
     out.replace(at, word.size(), better);
@@ -1004,7 +1076,7 @@ Xapian::Query ParseText(const std::string& normalised, const Xapian::Database& d
   qp.set_database(db);
   qp.set_stemmer(Xapian::Stem("english"));
   qp.set_stopper(&Stopper());
-  qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL_Z);
   qp.set_default_op(Xapian::Query::OP_OR);
   qp.add_prefix("title", schema::kTitleWords);
   qp.add_prefix("code", schema::kCodeWords);
@@ -1027,75 +1099,51 @@ Xapian::Query ParseText(const std::string& normalised, const Xapian::Database& d
                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, extra, 0.8));
 }
 
-// The words a query excludes: each "-word" and each word after NOT, space-separated.
-std::string ExcludedWords(const std::string& raw) {
-  std::string out;
-  std::istringstream in(raw);
-  std::string token;
-  bool after_not = false;
-  while (in >> token) {
-    if (token == "NOT") {
-      after_not = true;
-      continue;
-    }
-    if (after_not || (token.size() > 1 && token[0] == '-')) {
-      out += " " + (token[0] == '-' ? token.substr(1) : token);
-    }
-    after_not = false;
-  }
-  return out;
-}
-
-// Rejects the documents a search must not see: those of a framework re-indexed into another
-// shard, and those of units the query excludes ("-word", "NOT word").
+// Rejects the documents of a framework re-indexed into another shard.
 class Mask : public Xapian::MatchDecider {
  public:
-  Mask(const View& view, const std::vector<char>* excluded) : view_(view), excluded_(excluded) {}
+  explicit Mask(const View& view) : view_(view) {}
   bool operator()(const Xapian::Document& doc) const override {
     std::uint32_t group = 0;
     const LoadedShard* s = view_.ByKey(doc.get_value(schema::kSlotCollapse), group);
-    if (s == nullptr || s->dead[group]) return false;
-    return excluded_ == nullptr || !(*excluded_)[s->offset + group];
+    return s != nullptr && !s->dead[group];
   }
 
  private:
   const View& view_;
-  const std::vector<char>* excluded_;
 };
 
-// Notes, for each group (unit) a matching document belongs to, the types of the matching
-// documents: the total and every facet count are then counts of distinct units. Documents the
-// mask leaves out are not noted. It watches one shard at a time (Xapian hands it the document's
-// id within the shard).
+constexpr std::uint16_t kMatched = 0x8000;  // a group matched (the other bits: item types)
+
+// Marks each group a matching document stands for with a bit (kMatched, or an item type's).
+// Documents of masked frameworks are not marked. It watches one shard at a time (Xapian hands
+// it the document's id within the shard, which is its group's number plus one).
 class GroupSpy : public Xapian::MatchSpy {
  public:
-  GroupSpy(const View& view, const std::vector<char>* excluded)
-      : view_(view), excluded_(excluded), types_(view.groups, 0) {}
-  void Watch(const LoadedShard& shard) { shard_ = &shard; }
+  explicit GroupSpy(const View& view) : marks_(view.groups, 0) {}
+  void Watch(const LoadedShard& shard, std::uint16_t bit) {
+    shard_ = &shard;
+    bit_ = bit;
+  }
   void operator()(const Xapian::Document& doc, double) override {
-    const std::uint32_t d = doc.get_docid() - 1;
-    const ShardTable& t = *shard_->table;
-    if (d >= t.group_of.size()) return;
-    const std::uint32_t group = t.group_of[d];
-    if (shard_->dead[group]) return;
-    const std::uint32_t at = shard_->offset + group;
-    if (excluded_ != nullptr && (*excluded_)[at]) return;
-    types_[at] |= static_cast<std::uint16_t>(1u << t.types[d]);
+    const std::uint32_t group = doc.get_docid() - 1;
+    if (group >= shard_->dead.size() || shard_->dead[group]) return;
+    marks_[shard_->offset + group] |= bit_;
   }
   std::string name() const override { return "opennos.GroupSpy"; }
-  const std::vector<std::uint16_t>& types() const { return types_; }
+  const std::vector<std::uint16_t>& marks() const { return marks_; }
+  std::vector<std::uint16_t>& marks() { return marks_; }
 
  private:
-  const View& view_;
-  const std::vector<char>* excluded_;
   const LoadedShard* shard_ = nullptr;
-  std::vector<std::uint16_t> types_;  // per group: a bit per ItemType matched
+  std::uint16_t bit_ = kMatched;
+  std::vector<std::uint16_t> marks_;  // per group
 };
 
-// Notes every document matching `query` in `spy`, shard by shard, without ranking them.
-void MatchAll(const View& view, const Xapian::Query& query, GroupSpy& spy) {
+// Marks every group matching `query` in `spy` with `bit`, shard by shard, without ranking.
+void MatchAll(const View& view, const Xapian::Query& query, GroupSpy& spy, std::uint16_t bit) {
   for (const LoadedShard& shard : view.shards) {
-    spy.Watch(shard);
+    spy.Watch(shard, bit);
     Xapian::Enquire enquire(shard.db);
     enquire.set_query(query);
     enquire.set_weighting_scheme(Xapian::BoolWeight());
@@ -1105,19 +1153,19 @@ void MatchAll(const View& view, const Xapian::Query& query, GroupSpy& spy) {
   }
 }
 
-// The facet counts and the total from the matched groups.
+// The facet counts and the total from the marked groups.
 void CountFacets(const View& view, const GroupSpy& spy, Results& r) {
   std::map<std::string, std::int64_t> counts[6];  // in Facets() order
   std::int64_t type_counts[kTypeCount] = {};
   std::int64_t total = 0;
-  const auto& matched = spy.types();
+  const auto& marks = spy.marks();
   for (const LoadedShard& s : view.shards) {
     const ShardTable& t = *s.table;
     std::vector<std::int64_t> suite(t.frameworks.size()), developer(t.values.size()),
         validity(t.values.size()), category(t.values.size()), occupation(t.values.size());
     for (std::uint32_t g = 0; g < t.groups.size(); ++g) {
-      const std::uint16_t types = matched[s.offset + g];
-      if (types == 0) continue;
+      const std::uint16_t types = marks[s.offset + g];
+      if ((types & kMatched) == 0) continue;
       ++total;
       const Group& group = t.groups[g];
       ++suite[group.framework];
@@ -1157,6 +1205,57 @@ void CountFacets(const View& view, const GroupSpy& spy, Results& r) {
   }
 }
 
+// The words (stems) a query looks for in the text, from its stemmed terms (field words too).
+std::vector<std::string> WordsOf(const Xapian::Query& query) {
+  std::vector<std::string> words;
+  for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
+    const std::string term = *t;
+    if (IsPlainStemmedTerm(term)) {
+      words.push_back(term.substr(1));
+    } else if (term.size() > 2 && term[0] == 'Z' && term[1] == schema::kTitleWords[0] &&
+               !(term[2] >= 'A' && term[2] <= 'Z')) {
+      words.push_back(term.substr(2));  // a title: word ("ZSbudget")
+    }
+  }
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  return words;
+}
+
+// Matches the groups where an item of `type` holds one of `words`.
+Xapian::Query TypedQuery(const std::vector<std::string>& words, ItemType type) {
+  std::vector<Xapian::Query> terms;
+  for (const std::string& w : words) terms.emplace_back(TypedTerm(type, w));
+  if (terms.empty()) return Xapian::Query::MatchNothing;
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+// The item of a matching group that best stands for it: the one holding the most (by rarity)
+// of the query's words, the unit on a tie; only items of `allowed` types when a type filter
+// asks for them. Reads the words' positions in the group's document.
+size_t BestItem(const Xapian::Database& db, Xapian::docid did,
+                const std::vector<std::pair<std::string, double>>& weighted,
+                const std::vector<StoredItem>& items, std::uint16_t allowed) {
+  std::vector<double> score(items.size(), 0);
+  std::vector<char> seen(items.size());
+  for (const auto& [term, weight] : weighted) {
+    std::fill(seen.begin(), seen.end(), 0);
+    for (auto p = db.positionlist_begin(did, term); p != db.positionlist_end(did, term); ++p) {
+      size_t at = items.size();
+      while (at > 0 && items[at - 1].first > *p) --at;
+      if (at == 0 || seen[at - 1]) continue;
+      seen[at - 1] = 1;
+      score[at - 1] += weight;
+    }
+  }
+  size_t best = items.size();
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (allowed != 0 && (allowed & (1u << static_cast<unsigned>(items[i].type))) == 0) continue;
+    if (best == items.size() || score[i] > score[best]) best = i;
+  }
+  return best == items.size() ? 0 : best;
+}
+
 Result<Results> RunSearch(const View& view, const Query& q) {
   Results r;
   r.page = std::max(1, q.page);
@@ -1180,12 +1279,14 @@ Result<Results> RunSearch(const View& view, const Query& q) {
     std::string trimmed = normalised;
     trimmed.erase(0, trimmed.find_first_not_of(" \t\r\n"));
     trimmed.erase(trimmed.find_last_not_of(" \t\r\n") + 1);
-    const auto words = text::Tokens(normalised);
+    const auto tokens = text::Tokens(normalised);
     const bool only_stop_words =
-        !words.empty() && std::all_of(words.begin(), words.end(), [](const std::string& w) {
+        !tokens.empty() && std::all_of(tokens.begin(), tokens.end(), [](const std::string& w) {
           return text::IsStopWord(w) || w == "and" || w == "or" || w == "not";
         });
     const bool nothing_to_match = text_query.empty() || only_stop_words;
+    const bool has_text = !nothing_to_match && !trimmed.empty();
+    const std::vector<std::string> words = has_text ? WordsOf(text_query) : std::vector<std::string>{};
     if (!trimmed.empty()) {
       // An exact URN or whole title outranks everything else.
       const Xapian::Query exact[] = {
@@ -1196,8 +1297,10 @@ Result<Results> RunSearch(const View& view, const Query& q) {
                         Xapian::Query(Term(schema::kExactTitle, trimmed)), 30)};
       text_query = Xapian::Query(Xapian::Query::OP_OR, std::begin(exact), std::end(exact));
     }
-    // Filters: OR within a facet, AND across facets.
+    // Filters: OR within a facet, AND across facets. With words, a type means a unit with an
+    // item of that type that holds one of them; without, a unit with an item of that type.
     std::map<std::string, std::vector<Xapian::Query>> by_key;
+    std::uint16_t allowed_types = 0;
     for (const Filter& f : q.filters) {
       const auto& defs = Facets();
       auto it = std::find_if(defs.begin(), defs.end(),
@@ -1205,6 +1308,17 @@ Result<Results> RunSearch(const View& view, const Query& q) {
       if (it == defs.end()) {
         return Status::Invalid("unknown filter \"" + f.key + "\" (use one of: suite, type, "
                                "occupation, developer, validity, category)");
+      }
+      if (f.key == "type" && has_text) {
+        const auto type = ParseItemType(f.value);
+        by_key[f.key].push_back(type ? TypedQuery(words, *type) : Xapian::Query::MatchNothing);
+        if (type) allowed_types = static_cast<std::uint16_t>(allowed_types | (1u << static_cast<unsigned>(*type)));
+        continue;
+      }
+      if (f.key == "type") {
+        if (const auto type = ParseItemType(f.value)) {
+          allowed_types = static_cast<std::uint16_t>(allowed_types | (1u << static_cast<unsigned>(*type)));
+        }
       }
       by_key[f.key].emplace_back(Term(it->prefix, f.value));
     }
@@ -1214,7 +1328,7 @@ Result<Results> RunSearch(const View& view, const Query& q) {
       filter = filter.empty() ? any : Xapian::Query(Xapian::Query::OP_AND, filter, any);
     }
     Xapian::Query final_query, match_query;
-    if (nothing_to_match || trimmed.empty()) {
+    if (!has_text) {
       if (filter.empty()) {
         r.message = trimmed.empty() ? "Type some words to search for."
                                     : "Those words are too common to search for: try more "
@@ -1233,53 +1347,71 @@ Result<Results> RunSearch(const View& view, const Query& q) {
       final_query = filter.empty() ? text_query
                                    : Xapian::Query(Xapian::Query::OP_FILTER, text_query, filter);
     }
-    // "-word" and "NOT word" leave out whole units: a unit with the word in any of its
-    // statements goes, not just the statements that have it.
-    const std::string excluded_words = ExcludedWords(raw);
-    std::vector<char> excluded;
-    if (!excluded_words.empty()) {
-      Xapian::QueryParser qp;
-      qp.set_stemmer(Xapian::Stem("english"));
-      qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-      GroupSpy away(view, nullptr);
-      MatchAll(view, qp.parse_query(text::Normalise(excluded_words), 0), away);
-      excluded.resize(view.groups);
-      for (size_t g = 0; g < excluded.size(); ++g) excluded[g] = away.types()[g] != 0;
-    }
-    Mask mask(view, excluded.empty() ? nullptr : &excluded);
-    const Xapian::MatchDecider* decider = view.any_dead || !excluded.empty() ? &mask : nullptr;
+    Mask mask(view);
+    const Xapian::MatchDecider* decider = view.any_dead ? &mask : nullptr;
 
-    // The page of results: the best document of each unit, ranked, found without visiting every
-    // match (Xapian skips what cannot reach the page).
+    // The page of results: one document per unit, ranked, found without visiting every match
+    // (Xapian skips what cannot reach the page).
     Xapian::Enquire enquire(db);
     enquire.set_query(final_query);
-    enquire.set_collapse_key(schema::kSlotCollapse);
+    enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
     const auto first = static_cast<Xapian::doccount>((r.page - 1) * r.size);
     Xapian::MSet mset =
         enquire.get_mset(first, static_cast<Xapian::doccount>(r.size), 0, nullptr, decider);
-    // The total and the facets: every match, counted by unit, without ranking. A plain top-N
-    // query takes Xapian's estimate of the total instead.
+    // The total and the facets: every match, counted by unit, without ranking; then, for a
+    // search with words, the units where an item of each type holds one. A plain top-N query
+    // takes Xapian's estimate of the total instead.
     if (q.facets) {
-      GroupSpy spy(view, excluded.empty() ? nullptr : &excluded);
-      MatchAll(view, match_query, spy);
+      GroupSpy spy(view);
+      MatchAll(view, match_query, spy, kMatched);
+      if (has_text) {
+        for (unsigned type = 0; type < kTypeCount; ++type) {
+          if ((view.types & (1u << type)) == 0 || words.empty()) continue;
+          MatchAll(view,
+                   Xapian::Query(Xapian::Query::OP_FILTER, match_query,
+                                 TypedQuery(words, static_cast<ItemType>(type))),
+                   spy, static_cast<std::uint16_t>(1u << type));
+        }
+      } else {
+        for (const LoadedShard& s : view.shards) {
+          for (std::uint32_t g = 0; g < s.table->groups.size(); ++g) {
+            auto& mark = spy.marks()[s.offset + g];
+            if (mark & kMatched) mark = static_cast<std::uint16_t>(mark | s.table->groups[g].types);
+          }
+        }
+      }
       CountFacets(view, spy, r);
     } else {
       r.total = mset.get_matches_estimated();
     }
+    // Each shown unit is represented by its item that holds the most of the words.
+    std::vector<std::pair<std::string, double>> weighted;
+    if (!mset.empty()) {
+      const double n = static_cast<double>(std::max<Xapian::doccount>(1, db.get_doccount()));
+      for (const std::string& w : words) {
+        const std::string term = "Z" + w;
+        const Xapian::doccount tf = db.get_termfreq(term);
+        if (tf > 0) weighted.emplace_back(term, std::log(1 + n / static_cast<double>(tf)));
+      }
+    }
     Xapian::Stem stemmer("english");
+    std::vector<StoredItem> items;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       const View::Place p = view.Locate(*it);
       const ShardTable& t = *p.shard->table;
+      if (p.group >= t.groups.size()) return Status::Invalid("the search index is damaged");
       const Group& g = t.groups[p.group];
       const ShardFramework& f = t.frameworks[g.framework];
-      const std::string data = it.get_document().get_data();
-      Cursor c(data);
+      items.clear();
+      if (!ReadItems(it.get_document().get_data(), items)) {
+        return Status::Invalid("the search index has a damaged document");
+      }
+      StoredItem& item = items[BestItem(db, *it, weighted, items, allowed_types)];
       Hit h;
-      h.uuid = c.Str();
-      h.code = c.Str();
-      h.text = c.Str();
-      if (!c.ok()) return Status::Invalid("the search index has a damaged document");
-      h.type = ItemTypeName(static_cast<ItemType>(t.types[p.doc]));
+      h.uuid = std::move(item.uuid);
+      h.code = std::move(item.code);
+      h.text = std::move(item.text);
+      h.type = ItemTypeName(item.type);
       h.urn = g.urn;
       h.title = g.title;
       h.unit_uuid = g.unit;

@@ -21,6 +21,10 @@ inline constexpr const char* kInForce = "XN";
 // Free-text field prefixes (the query parser's "title:" and "code:").
 inline constexpr const char* kTitleWords = "S";
 inline constexpr const char* kCodeWords = "XC";
+// A word (its stem) occurring in an item of one type within a group's document: the prefix, one
+// letter for the type ('A' + its ItemType number), then the stem. Boolean; for the type filter
+// and facet of a search with words.
+inline constexpr const char* kTypedWords = "XY";
 
 // The one value slot: the collapse key, the unit's UUID (or the item's own). Facet values live
 // in each shard's table (kMetaTable), not in slots.
@@ -30,6 +34,6 @@ inline constexpr Xapian::valueno kSlotCollapse = 6;
 inline constexpr const char* kMetaSeq = "opennos:change-seq";
 inline constexpr const char* kMetaSchema = "opennos:schema";
 inline constexpr const char* kMetaTable = "opennos:table";  // the shard's groups (index.cc)
-inline constexpr const char* kSchemaVersion = "2";
+inline constexpr const char* kSchemaVersion = "3";
 
 }  // namespace opennos::search::schema
