@@ -422,6 +422,29 @@ bool ReadItems(const std::string& data, std::vector<StoredItem>& out) {
   return c.ok() && c.done() && !out.empty();
 }
 
+// The English stemmer with a memory of the words it has stemmed: a shard's words repeat, and
+// Snowball was a sixth of the build's instructions. One per shard builder (not thread-safe).
+class CachingStemmer : public Xapian::StemImplementation {
+ public:
+  std::string operator()(const std::string& word) override {
+    auto it = cache_.find(word);
+    if (it != cache_.end()) return it->second;
+    std::string stem = english_(word);
+    if (cache_.size() < kMaxWords) cache_.emplace(word, stem);
+    return stem;
+  }
+  std::string get_description() const override { return "english, cached"; }
+
+ private:
+  static constexpr size_t kMaxWords = 1 << 20;
+  Xapian::Stem english_{"english"};
+  std::unordered_map<std::string, std::string> cache_;
+};
+
+// Documents a shard builder adds between flushes to disk. Xapian's default (10,000) held whole
+// shards of unit documents in memory (1.6 GB at 1M statements) and made its inverter slow.
+constexpr Xapian::doccount kFlushEvery = 200;
+
 // Writes one shard: the documents of one or more frameworks, then the table, in one commit.
 class ShardBuilder {
  public:
@@ -434,7 +457,7 @@ class ShardBuilder {
       wdb_ = std::make_unique<Xapian::WritableDatabase>(
           path_, Xapian::DB_CREATE | Xapian::DB_NO_TERMLIST | Xapian::DB_NO_SYNC);
       tg_.set_database(*wdb_);
-      tg_.set_stemmer(Xapian::Stem("english"));
+      tg_.set_stemmer(Xapian::Stem(new CachingStemmer()));
       tg_.set_stopper(&Stopper());
       tg_.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
     }
@@ -496,6 +519,7 @@ class ShardBuilder {
       if (id != table_.groups.size()) {
         throw Xapian::InvalidOperationError("unexpected document id in a new shard");
       }
+      if (id % kFlushEvery == 0) wdb_->commit();
     }
   }
 
@@ -1115,50 +1139,138 @@ class Mask : public Xapian::MatchDecider {
 
 constexpr std::uint16_t kMatched = 0x8000;  // a group matched (the other bits: item types)
 
-// Marks each group a matching document stands for with a bit (kMatched, or an item type's).
-// Documents of masked frameworks are not marked. It watches one shard at a time (Xapian hands
-// it the document's id within the shard, which is its group's number plus one).
-class GroupSpy : public Xapian::MatchSpy {
- public:
-  explicit GroupSpy(const View& view) : marks_(view.groups, 0) {}
-  void Watch(const LoadedShard& shard, std::uint16_t bit) {
-    shard_ = &shard;
-    bit_ = bit;
-  }
-  void operator()(const Xapian::Document& doc, double) override {
-    const std::uint32_t group = doc.get_docid() - 1;
-    if (group >= shard_->dead.size() || shard_->dead[group]) return;
-    marks_[shard_->offset + group] |= bit_;
-  }
-  std::string name() const override { return "opennos.GroupSpy"; }
-  const std::vector<std::uint16_t>& marks() const { return marks_; }
-  std::vector<std::uint16_t>& marks() { return marks_; }
-
- private:
-  const LoadedShard* shard_ = nullptr;
-  std::uint16_t bit_ = kMatched;
-  std::vector<std::uint16_t> marks_;  // per group
+// Per group of the view: kMatched when it matches, and a bit per item type that holds a word.
+struct Marks {
+  explicit Marks(const View& view) : marks(view.groups, 0) {}
+  std::vector<std::uint16_t> marks;
 };
 
-// Marks every group matching `query` in `spy` with `bit`, shard by shard, without ranking.
-void MatchAll(const View& view, const Xapian::Query& query, GroupSpy& spy, std::uint16_t bit) {
+// A set of a shard's groups, a bit each.
+using GroupBits = std::vector<std::uint64_t>;
+
+// Notes the groups of the documents Xapian matches (it hands a spy the id within the shard).
+class BitsSpy : public Xapian::MatchSpy {
+ public:
+  explicit BitsSpy(GroupBits& bits) : bits_(bits) {}
+  void operator()(const Xapian::Document& doc, double) override {
+    const std::uint32_t group = doc.get_docid() - 1;
+    if (group / 64 < bits_.size()) bits_[group / 64] |= 1ull << (group % 64);
+  }
+  std::string name() const override { return "opennos.BitsSpy"; }
+
+ private:
+  GroupBits& bits_;
+};
+
+// The groups of one shard that match `query`, without ranking. Terms and the boolean operators
+// are worked out from posting lists, which is several times cheaper than Xapian's matcher; a
+// phrase (or anything else that needs positions) is left to the matcher, unranked.
+GroupBits MatchingGroups(const Xapian::Database& shard, size_t groups, const Xapian::Query& q) {
+  GroupBits out((groups + 63) / 64, 0);
+  const auto sub = [&](size_t i) {
+    return MatchingGroups(shard, groups, q.get_subquery(i));
+  };
+  const size_t n = q.get_num_subqueries();
+  switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM: {
+      const std::string term = *q.get_terms_begin();
+      for (auto p = shard.postlist_begin(term); p != shard.postlist_end(term); ++p) {
+        const std::uint32_t group = *p - 1;
+        if (group < groups) out[group / 64] |= 1ull << (group % 64);
+      }
+      return out;
+    }
+    case Xapian::Query::LEAF_MATCH_ALL:
+      for (size_t g = 0; g < groups; ++g) out[g / 64] |= 1ull << (g % 64);
+      return out;
+    case Xapian::Query::LEAF_MATCH_NOTHING:
+      return out;
+    case Xapian::Query::OP_SCALE_WEIGHT:
+    case Xapian::Query::OP_AND_MAYBE:
+      return sub(0);
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_MAX:
+      for (size_t i = 0; i < n; ++i) {
+        const GroupBits b = sub(i);
+        for (size_t w = 0; w < out.size(); ++w) out[w] |= b[w];
+      }
+      return out;
+    case Xapian::Query::OP_XOR:
+      for (size_t i = 0; i < n; ++i) {
+        const GroupBits b = sub(i);
+        for (size_t w = 0; w < out.size(); ++w) out[w] ^= b[w];
+      }
+      return out;
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_FILTER:
+      out = sub(0);
+      for (size_t i = 1; i < n; ++i) {
+        const GroupBits b = sub(i);
+        for (size_t w = 0; w < out.size(); ++w) out[w] &= b[w];
+      }
+      return out;
+    case Xapian::Query::OP_AND_NOT:
+      out = sub(0);
+      for (size_t i = 1; i < n; ++i) {
+        const GroupBits b = sub(i);
+        for (size_t w = 0; w < out.size(); ++w) out[w] &= ~b[w];
+      }
+      return out;
+    default: {
+      BitsSpy spy(out);
+      Xapian::Enquire enquire(shard);
+      enquire.set_query(q);
+      enquire.set_weighting_scheme(Xapian::BoolWeight());
+      enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+      enquire.add_matchspy(&spy);
+      enquire.get_mset(0, 0, shard.get_doccount());
+      return out;
+    }
+  }
+}
+
+// Marks every group matching `query` as matched, shard by shard, without ranking.
+void MatchAll(const View& view, const Xapian::Query& query, Marks& m) {
+  auto& marks = m.marks;
   for (const LoadedShard& shard : view.shards) {
-    spy.Watch(shard, bit);
-    Xapian::Enquire enquire(shard.db);
-    enquire.set_query(query);
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-    enquire.add_matchspy(&spy);
-    enquire.get_mset(0, 0, shard.db.get_doccount());
+    const GroupBits bits = MatchingGroups(shard.db, shard.dead.size(), query);
+    for (size_t w = 0; w < bits.size(); ++w) {
+      for (std::uint64_t b = bits[w]; b != 0; b &= b - 1) {
+        const size_t group = w * 64 + static_cast<size_t>(__builtin_ctzll(b));
+        if (!shard.dead[group]) marks[shard.offset + group] |= kMatched;
+      }
+    }
+  }
+}
+
+// Marks each matched group with the types of its items that hold one of `words` (what the type
+// filter asks of a group), reading the typed terms' posting lists shard by shard.
+void MarkTypes(const View& view, const std::vector<std::string>& words, Marks& m) {
+  auto& marks = m.marks;
+  for (const LoadedShard& shard : view.shards) {
+    for (unsigned type = 0; type < kTypeCount; ++type) {
+      if ((view.types & (1u << type)) == 0) continue;
+      const auto bit = static_cast<std::uint16_t>(1u << type);
+      for (const std::string& w : words) {
+        const std::string term = TypedTerm(static_cast<ItemType>(type), w);
+        for (auto p = shard.db.postlist_begin(term); p != shard.db.postlist_end(term); ++p) {
+          const std::uint32_t group = *p - 1;
+          if (group >= shard.dead.size()) break;
+          auto& mark = marks[shard.offset + group];
+          if (mark & kMatched) mark = static_cast<std::uint16_t>(mark | bit);
+        }
+      }
+    }
   }
 }
 
 // The facet counts and the total from the marked groups.
-void CountFacets(const View& view, const GroupSpy& spy, Results& r) {
+void CountFacets(const View& view, const Marks& m, Results& r) {
   std::map<std::string, std::int64_t> counts[6];  // in Facets() order
   std::int64_t type_counts[kTypeCount] = {};
   std::int64_t total = 0;
-  const auto& marks = spy.marks();
+  const auto& marks = m.marks;
   for (const LoadedShard& s : view.shards) {
     const ShardTable& t = *s.table;
     std::vector<std::int64_t> suite(t.frameworks.size()), developer(t.values.size()),
@@ -1362,25 +1474,19 @@ Result<Results> RunSearch(const View& view, const Query& q) {
     // search with words, the units where an item of each type holds one. A plain top-N query
     // takes Xapian's estimate of the total instead.
     if (q.facets) {
-      GroupSpy spy(view);
-      MatchAll(view, match_query, spy, kMatched);
+      Marks marks(view);
+      MatchAll(view, match_query, marks);
       if (has_text) {
-        for (unsigned type = 0; type < kTypeCount; ++type) {
-          if ((view.types & (1u << type)) == 0 || words.empty()) continue;
-          MatchAll(view,
-                   Xapian::Query(Xapian::Query::OP_FILTER, match_query,
-                                 TypedQuery(words, static_cast<ItemType>(type))),
-                   spy, static_cast<std::uint16_t>(1u << type));
-        }
+        MarkTypes(view, words, marks);
       } else {
         for (const LoadedShard& s : view.shards) {
           for (std::uint32_t g = 0; g < s.table->groups.size(); ++g) {
-            auto& mark = spy.marks()[s.offset + g];
+            auto& mark = marks.marks[s.offset + g];
             if (mark & kMatched) mark = static_cast<std::uint16_t>(mark | s.table->groups[g].types);
           }
         }
       }
-      CountFacets(view, spy, r);
+      CountFacets(view, marks, r);
     } else {
       r.total = mset.get_matches_estimated();
     }
