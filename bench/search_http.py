@@ -8,8 +8,9 @@ keep-alive connection (http.client), and stops the server.
 
 A request is timed from before it is sent to after the whole body is read, on the client
 (Python's own cost included: the "floor" line gives it, the same loop on q= with nothing to
-search, which the API answers without touching the index). The API always computes facets and
-snippets. The port is read from /proc (the socket the server's process listens on), since a
+search, which the API answers without touching the index). Two modes, as the library benchmark
+has them: facets and snippets on (as the search page uses them), and a plain top 10
+(`facets=false&snippets=false`). The port is read from /proc (the socket the server's process listens on), since a
 quiet server does not print it. --repeat N keeps each query's fastest of N timed passes (as
 search_latency does). Prints one JSON line per measurement: p50/p90/p99/max/mean ms.
 """
@@ -92,8 +93,11 @@ def main():
             port = listening_port(server.pid)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
-        def get(q):
-            conn.request("GET", "/api/v1/search?" + urllib.parse.urlencode({"q": q}))
+        modes = [("api, facets+snippets", {}),
+                 ("api, plain top-10", {"facets": "false", "snippets": "false"})]
+
+        def get(q, params=None):
+            conn.request("GET", "/api/v1/search?" + urllib.parse.urlencode({"q": q, **(params or {})}))
             r = conn.getresponse()
             body = r.read()
             if r.status != 200:
@@ -101,29 +105,36 @@ def main():
             return body
 
         for _ in range(args.warmup):
-            for q in queries:
-                get(q)
-        times, size, total = [float("inf")] * len(queries), 0, 0
+            for _, params in modes:
+                for q in queries:
+                    get(q, params)
+        times = {name: [float("inf")] * len(queries) for name, _ in modes}
+        size = {name: 0 for name, _ in modes}
+        total = {name: 0 for name, _ in modes}
         floor = [float("inf")] * len(queries)
         for r in range(args.repeat):
-            for i, q in enumerate(queries):
-                t0 = time.perf_counter()
-                body = get(q)
-                times[i] = min(times[i], (time.perf_counter() - t0) * 1000)
-                if r == 0:
-                    size += len(body)
-                    total += json.loads(body).get("total", 0)
+            for name, params in modes:
+                for i, q in enumerate(queries):
+                    t0 = time.perf_counter()
+                    body = get(q, params)
+                    times[name][i] = min(times[name][i], (time.perf_counter() - t0) * 1000)
+                    if r == 0:
+                        size[name] += len(body)
+                        total[name] += json.loads(body).get("total", 0)
             for i in range(len(queries)):
                 t0 = time.perf_counter()
                 get("")
                 floor[i] = min(floor[i], (time.perf_counter() - t0) * 1000)
         if args.times:
             with open(args.times, "w", encoding="utf-8") as out:
-                for q, t in zip(queries, times):
-                    out.write(f"api\t{t * 1000:.1f}\t{q}\n")
+                for name, _ in modes:
+                    for q, t in zip(queries, times[name]):
+                        out.write(f"{name}\t{t * 1000:.1f}\t{q}\n")
         extra = {"best_of": args.repeat}
-        print(json.dumps(summary("api", times, dict(extra, mean_bytes=size // len(queries),
-                                                    mean_total=total // len(queries)))))
+        for name, _ in modes:
+            print(json.dumps(summary(name, times[name],
+                                     dict(extra, mean_bytes=size[name] // len(queries),
+                                          mean_total=total[name] // len(queries)))))
         print(json.dumps(summary("api floor (q empty)", floor, extra)))
     finally:
         server.send_signal(signal.SIGTERM)

@@ -1139,6 +1139,43 @@ class Mask : public Xapian::MatchDecider {
 
 constexpr std::uint16_t kMatched = 0x8000;  // a group matched (the other bits: item types)
 
+// Adds a fixed weight to the documents of what is in force: a posting source over the in-force
+// term's posting list (one list to skip along, where a FixedWeightPostingSource filtered by the
+// term was two and a filter).
+class InForceBoost : public Xapian::PostingSource {
+ public:
+  explicit InForceBoost(double weight) : weight_(weight) { set_maxweight(weight); }
+  InForceBoost* clone() const override { return new InForceBoost(weight_); }
+  std::string name() const override { return "opennos.InForceBoost"; }
+  void init(const Xapian::Database& db) override {
+    db_ = db;
+    it_ = db_.postlist_begin(schema::kInForce);
+    end_ = db_.postlist_end(schema::kInForce);
+    started_ = false;
+    set_maxweight(weight_);
+  }
+  Xapian::doccount get_termfreq_min() const override { return db_.get_termfreq(schema::kInForce); }
+  Xapian::doccount get_termfreq_est() const override { return db_.get_termfreq(schema::kInForce); }
+  Xapian::doccount get_termfreq_max() const override { return db_.get_termfreq(schema::kInForce); }
+  void next(double) override {
+    if (started_) ++it_;
+    started_ = true;
+  }
+  void skip_to(Xapian::docid did, double) override {
+    started_ = true;
+    it_.skip_to(did);
+  }
+  bool at_end() const override { return it_ == end_; }
+  Xapian::docid get_docid() const override { return *it_; }
+  double get_weight() const override { return weight_; }
+
+ private:
+  double weight_;
+  Xapian::Database db_;
+  Xapian::PostingIterator it_, end_;
+  bool started_ = false;
+};
+
 // Per group of the view: kMatched when it matches, and a bit per item type that holds a word.
 struct Marks {
   explicit Marks(const View& view) : marks(view.groups, 0) {}
@@ -1452,10 +1489,9 @@ Result<Results> RunSearch(const View& view, const Query& q) {
       match_query = filter.empty() ? text_query
                                    : Xapian::Query(Xapian::Query::OP_FILTER, text_query, filter);
       // Among matches, prefer what is in force (a small boost, not a filter).
-      Xapian::Query boost((new Xapian::FixedWeightPostingSource(kInForceBoost))->release());
-      text_query = Xapian::Query(
-          Xapian::Query::OP_AND_MAYBE, text_query,
-          Xapian::Query(Xapian::Query::OP_FILTER, boost, Xapian::Query(schema::kInForce)));
+      text_query =
+          Xapian::Query(Xapian::Query::OP_AND_MAYBE, text_query,
+                        Xapian::Query((new InForceBoost(kInForceBoost))->release()));
       final_query = filter.empty() ? text_query
                                    : Xapian::Query(Xapian::Query::OP_FILTER, text_query, filter);
     }

@@ -201,10 +201,18 @@ Response Search(const Context& ctx) {
   q.text = ctx.request.Query("q");
   for (const auto& [key, value] : ctx.request.query) {
     if (key == "q" || key == "page" || key == "size") continue;
+    if (key == "facets" || key == "snippets") {
+      if (value != "true" && value != "false") {
+        return JsonError(400, key + " must be true or false");
+      }
+      (key == "facets" ? q.facets : q.snippets) = value == "true";
+      continue;
+    }
     const auto& names = search::FacetNames();
     if (std::find(names.begin(), names.end(), key) == names.end()) {
-      return JsonError(400, "unknown parameter \"" + key + "\" (use q, page, size, or a facet: "
-                                "suite, type, occupation, developer, validity, category)");
+      return JsonError(400, "unknown parameter \"" + key + "\" (use q, page, size, facets, "
+                                "snippets, or a facet: suite, type, occupation, developer, "
+                                "validity, category)");
     }
     q.filters.push_back({key, value});
   }

@@ -1014,6 +1014,20 @@ class OpenApiTest(DocumentedAnswers, unittest.TestCase):
         self.assertEqual({r["framework"]["edition"] for r in body["results"]}, {"2012"})
         self.assertIn("ODSMLA1", [r["urn"] for r in body["results"]])
 
+    def test_search_without_facets_or_snippets_is_a_plain_top_n(self):
+        full = get_json("/api/v1/search?q=budget")
+        plain = get_json("/api/v1/search?q=budget&facets=false&snippets=false")
+        self.assertTrue(full["facets"]["suite"])
+        self.assertEqual(plain["facets"], {})
+        self.assertTrue(any("<mark>" in r["snippet"] for r in full["results"]))
+        self.assertEqual({r["snippet"] for r in plain["results"]}, {""})
+        self.assertEqual([r["uuid"] for r in plain["results"]],
+                         [r["uuid"] for r in full["results"]])
+        self.assertGreater(plain["total"], 0)
+        for bad in ("facets=no", "snippets=1", "facets="):
+            with self.subTest(bad=bad):
+                self.assertEqual(get("/api/v1/search?q=budget&" + bad).status, 400)
+
     def test_the_documents_own_examples_are_real(self):
         for template, item in self.public_paths().items():
             parameters = [self.validator.resolve(p["$ref"]) if "$ref" in p else p

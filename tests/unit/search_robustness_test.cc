@@ -52,6 +52,11 @@ bool IsValidUtf8(const std::string& s) {
   return true;
 }
 
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 search::Query Text(const std::string& text) {
   search::Query q;
   q.text = text;
@@ -290,6 +295,50 @@ TEST_F(SearchRobustness, AnUppercaseAndNarrowsTheResults) {
   const search::Results both = Search("coaching AND contract");
   EXPECT_LT(both.total, either.total)
       << "AND finds as much as OR: the operators are lower-cased into plain words";
+}
+
+// --- Statements ---------------------------------------------------------------------------------
+// A unit is one document with its statements; the words of a statement still find the unit, and
+// the result shows that statement.
+
+TEST_F(SearchRobustness, AStatementsWordsFindItsUnitThroughThatStatement) {
+  const search::Results r = Search("unexpected demands and routine tasks");
+  const search::Hit* hit = nullptr;
+  for (const search::Hit& h : r.hits) {
+    if (h.urn == "ODSMLA1") {
+      hit = &h;
+      break;
+    }
+  }
+  ASSERT_NE(hit, nullptr) << "Manage your own time is not on the first page";
+  EXPECT_EQ(hit->type, "performance-criterion");
+  EXPECT_EQ(hit->code, "A1.P3");
+  EXPECT_NE(hit->text.find("unexpected demands"), std::string::npos) << hit->text;
+  EXPECT_NE(hit->snippet.find("<mark>unexpected</mark>"), std::string::npos) << hit->snippet;
+  EXPECT_FALSE(hit->unit_uuid.empty());
+  EXPECT_NE(hit->unit_uuid, hit->uuid);
+}
+
+TEST_F(SearchRobustness, ATitleMatchIsShownThroughTheUnitItself) {
+  const search::Results r = Search("Manage a budget");
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.hits.front().urn, "ODSMLD1");
+  EXPECT_EQ(r.hits.front().type, "unit");
+  EXPECT_EQ(r.hits.front().uuid, r.hits.front().unit_uuid);
+}
+
+TEST_F(SearchRobustness, ATypeFilterShowsEachUnitThroughAnItemOfThatType) {
+  for (const char* type : {"performance-criterion", "knowledge", "unit"}) {
+    search::Query q = Text("budget");
+    q.filters = {{"type", type}};
+    const auto hits = AllHits(q);
+    ASSERT_FALSE(hits.empty()) << type;
+    for (const search::Hit& h : hits) {
+      EXPECT_EQ(h.type, type) << h.urn << " " << h.code;
+      EXPECT_NE(Lower(h.text + " " + h.title).find("budget"), std::string::npos)
+          << type << ": " << h.urn << " " << h.code << ": " << h.text;
+    }
+  }
 }
 
 // --- Filters, pages and sizes ----------------------------------------------------------------
