@@ -289,6 +289,70 @@ bool IsPlainStemmedTerm(std::string_view term) {
   return term.size() > 1 && term[0] == 'Z' && !(term[1] >= 'A' && term[1] <= 'Z');
 }
 
+// True for the stem of a stop word (a stop word's stem may differ from it: "does" -> "doe").
+bool IsStemmedStopWord(const std::string& stem) {
+  static const std::unordered_set<std::string> kStems = [] {
+    std::unordered_set<std::string> stems;
+    Xapian::Stem english("english");
+    for (const auto& w : text::StopWords()) stems.insert(english(w));
+    return stems;
+  }();
+  return kStems.count(stem) > 0;
+}
+
+// The term that says two words (their stems), neither a stop word, stand next to each other in
+// an item (docs/search.md): it narrows a phrase's candidates before its positions are checked.
+std::string PairTerm(const std::string& first, const std::string& second) {
+  return Term(schema::kPairs, first + " " + second);
+}
+
+// The stems of a phrase's words, or none when it is not a phrase of plain words.
+std::vector<std::string> PhraseWords(const Xapian::Query& q) {
+  std::vector<std::string> words;
+  if (q.get_type() != Xapian::Query::OP_PHRASE) return words;
+  for (size_t i = 0; i < q.get_num_subqueries(); ++i) {
+    const Xapian::Query leaf = q.get_subquery(i);
+    if (leaf.get_type() != Xapian::Query::LEAF_TERM) return {};
+    const std::string term = *leaf.get_terms_begin();
+    if (!IsPlainStemmedTerm(term)) return {};
+    words.push_back(term.substr(1));
+  }
+  return words;
+}
+
+// A phrase of two words, neither a stop word, matches exactly the documents with their pair
+// term, weighted as Xapian weights a phrase (as its words together): the same answer without
+// reading positions. The query with each such phrase replaced; other nodes are kept as they are
+// (only operators without parameters are rebuilt on the way down).
+Xapian::Query WithoutTwoWordPhrases(const Xapian::Query& q) {
+  const auto op = q.get_type();
+  if (op == Xapian::Query::OP_PHRASE) {
+    const auto words = PhraseWords(q);
+    if (words.size() != 2 || IsStemmedStopWord(words[0]) || IsStemmedStopWord(words[1])) return q;
+    return Xapian::Query(Xapian::Query::OP_FILTER,
+                         Xapian::Query(Xapian::Query::OP_AND, q.get_subquery(0), q.get_subquery(1)),
+                         Xapian::Query(PairTerm(words[0], words[1])));
+  }
+  switch (op) {
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_XOR: {
+      std::vector<Xapian::Query> subs;
+      bool changed = false;
+      for (size_t i = 0; i < q.get_num_subqueries(); ++i) {
+        subs.push_back(WithoutTwoWordPhrases(q.get_subquery(i)));
+        changed = changed || subs.back().serialise() != q.get_subquery(i).serialise();
+      }
+      return changed ? Xapian::Query(op, subs.begin(), subs.end()) : q;
+    }
+    default:
+      return q;
+  }
+}
+
 // One item of a group, as its document's data holds it.
 struct StoredItem {
   std::string uuid, code, text;
@@ -362,25 +426,37 @@ Xapian::Document BuildDocument(const Framework& f, const Item* unit,
     PutStr(data, is_unit ? (item->text.empty() ? item->unit.overview : item->text)
                          : (item->text.empty() ? item->title : item->text));
   }
-  // Each word's item types, from its positions.
-  std::vector<std::pair<std::string, std::uint16_t>> typed;
+  // Each word's item types, and each pair of adjacent words (for phrases), from positions.
+  std::vector<std::string> words;
+  std::vector<std::uint32_t> word_at(tg.get_termpos() + 2, kNone);
+  std::vector<std::uint16_t> word_types;
   for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
     const std::string term = *t;
     if (!IsPlainStemmedTerm(term)) continue;
+    const auto w = static_cast<std::uint32_t>(words.size());
     std::uint16_t in = 0;
     for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) {
       const size_t at = static_cast<size_t>(
           std::upper_bound(firsts.begin(), firsts.end(), *p) - firsts.begin());
       if (at > 0) in = static_cast<std::uint16_t>(in | (1u << static_cast<unsigned>(items[at - 1]->type)));
+      if (*p < word_at.size()) word_at[*p] = w;
     }
-    if (in != 0) typed.emplace_back(term, in);
+    words.push_back(term.substr(1));
+    word_types.push_back(in);
   }
-  for (const auto& [term, in] : typed) {
+  for (size_t w = 0; w < words.size(); ++w) {
     for (unsigned type = 0; type < kTypeCount; ++type) {
-      if (in & (1u << type)) {
-        doc.add_boolean_term(TypedTerm(static_cast<ItemType>(type), std::string_view(term).substr(1)));
+      if (word_types[w] & (1u << type)) {
+        doc.add_boolean_term(TypedTerm(static_cast<ItemType>(type), words[w]));
       }
     }
+  }
+  for (size_t p = 1; p + 1 < word_at.size(); ++p) {
+    const std::uint32_t a = word_at[p], b = word_at[p + 1];
+    if (a == kNone || b == kNone || IsStemmedStopWord(words[a]) || IsStemmedStopWord(words[b])) {
+      continue;
+    }
+    doc.add_boolean_term(PairTerm(words[a], words[b]));
   }
   doc.add_boolean_term(Term(schema::kSuite, suite));
   for (unsigned type = 0; type < kTypeCount; ++type) {
@@ -1255,9 +1331,22 @@ GroupBits MatchingGroups(const Xapian::Database& shard, size_t groups, const Xap
       }
       return out;
     default: {
+      // A phrase's words stand in pairs next to each other wherever it matches: the documents
+      // with every pair are the only ones whose positions need checking.
+      Xapian::Query checked = q;
+      const auto words = PhraseWords(q);
+      std::vector<Xapian::Query> pairs;
+      for (size_t i = 0; i + 1 < words.size(); ++i) {
+        if (IsStemmedStopWord(words[i]) || IsStemmedStopWord(words[i + 1])) continue;
+        pairs.emplace_back(PairTerm(words[i], words[i + 1]));
+      }
+      if (!pairs.empty()) {
+        checked = Xapian::Query(Xapian::Query::OP_FILTER, q,
+                                Xapian::Query(Xapian::Query::OP_AND, pairs.begin(), pairs.end()));
+      }
       BitsSpy spy(out);
       Xapian::Enquire enquire(shard);
-      enquire.set_query(q);
+      enquire.set_query(checked);
       enquire.set_weighting_scheme(Xapian::BoolWeight());
       enquire.set_docid_order(Xapian::Enquire::ASCENDING);
       enquire.add_matchspy(&spy);
@@ -1423,7 +1512,8 @@ Result<Results> RunSearch(const View& view, const Query& q) {
   try {
     const std::string normalised = text::Normalise(raw);
     std::string suggestion;
-    Xapian::Query text_query = ParseText(NormaliseKeepingOperators(raw), db, suggestion);
+    Xapian::Query text_query =
+        WithoutTwoWordPhrases(ParseText(NormaliseKeepingOperators(raw), db, suggestion));
     r.suggestion = Suggest(normalised, db);
     std::string trimmed = normalised;
     trimmed.erase(0, trimmed.find_first_not_of(" \t\r\n"));

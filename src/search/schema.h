@@ -25,6 +25,9 @@ inline constexpr const char* kCodeWords = "XC";
 // letter for the type ('A' + its ItemType number), then the stem. Boolean; for the type filter
 // and facet of a search with words.
 inline constexpr const char* kTypedWords = "XY";
+// Two adjacent words (stems, neither a stop word) of one item: the prefix, the first stem, a
+// space, the second. Boolean; narrows a phrase's candidates before positions are checked.
+inline constexpr const char* kPairs = "XP";
 
 // The one value slot: the collapse key, the unit's UUID (or the item's own). Facet values live
 // in each shard's table (kMetaTable), not in slots.

@@ -341,6 +341,20 @@ TEST_F(SearchRobustness, ATypeFilterShowsEachUnitThroughAnItemOfThatType) {
   }
 }
 
+// A two-word phrase is answered from the pair terms, a longer one through them and positions:
+// either way the words must stand next to each other, in that order, within one item.
+TEST_F(SearchRobustness, APhraseKeepsItsWordsTogetherAndInOrder) {
+  const search::Results forward = Search("\"risk register\"");
+  EXPECT_GT(forward.total, 0);
+  EXPECT_TRUE(HasUrn(forward.hits, "ODSMLB4")) << forward.total;
+  EXPECT_EQ(Search("\"register risk\"").total, 0);
+  const search::Results words = Search("risk register");
+  EXPECT_GT(words.total, forward.total) << "the words apart match more units than the phrase";
+  const search::Results three = Search("\"personal development plan\"");
+  EXPECT_TRUE(HasUrn(three.hits, "ODSMLA2"));
+  EXPECT_EQ(Search("\"development personal plan\"").total, 0);
+}
+
 // --- Filters, pages and sizes ----------------------------------------------------------------
 
 TEST_F(SearchRobustness, AnUnknownFilterKeyIsInvalidAndNamesIt) {
