@@ -30,6 +30,9 @@ struct Index {
   // Per row: the first term it indexes (UINT32_MAX: none) and the norm of the terms before it.
   std::vector<std::uint32_t> first_term;
   std::vector<float> unindexed_norm;
+  // Per row: the sum and the largest of the weights before its first indexed term.
+  std::vector<float> unindexed_sum;
+  std::vector<float> unindexed_max;
 };
 
 // The largest weight of each term over the rows that will query the index.
@@ -64,6 +67,8 @@ Index BuildIndex(const SparseVectors& v, std::uint32_t begin, std::uint32_t end,
   std::vector<std::uint64_t> starts(end - begin);
   index.first_term.assign(end, UINT32_MAX);
   index.unindexed_norm.assign(end, 0.0f);
+  index.unindexed_sum.assign(end, 0.0f);
+  index.unindexed_max.assign(end, 0.0f);
   for (std::uint32_t row = begin; row < end; ++row) {
     starts[row - begin] = IndexStart(v, row, max_weight, t);
     if (starts[row - begin] < v.offsets[row + 1]) {
@@ -79,28 +84,35 @@ Index BuildIndex(const SparseVectors& v, std::uint32_t begin, std::uint32_t end,
   index.postings.resize(index.offsets.back());
   std::vector<std::uint64_t> fill(index.offsets.begin(), index.offsets.end() - 1);
   for (std::uint32_t row = begin; row < end; ++row) {
-    double squares = 0;
+    double squares = 0, sum = 0;
+    float max = 0;
     for (std::uint64_t k = v.offsets[row]; k < v.offsets[row + 1]; ++k) {
       if (k == starts[row - begin]) {
         index.unindexed_norm[row] = static_cast<float>(std::sqrt(squares));
+        index.unindexed_sum[row] = static_cast<float>(sum);
+        index.unindexed_max[row] = max;
       }
       if (k >= starts[row - begin]) {
         index.postings[fill[v.terms[k]]++] =
             Posting{row, v.weights[k], static_cast<float>(std::sqrt(squares))};
       }
       squares += static_cast<double>(v.weights[k]) * v.weights[k];
+      sum += v.weights[k];
+      max = std::max(max, v.weights[k]);
     }
   }
   return index;
 }
 
 // Dot(x, y) with x scattered into `dense`: the same products summed in the same (term) order,
-// so the same float, without a merge's branches.
+// so the same float, without a merge's branches. A term x lacks adds 0 * w = +0, which leaves
+// a non-negative sum exactly as it was.
 float DenseDot(const SparseVectors& v, const std::vector<float>& dense, std::uint32_t y) {
   float sum = 0;
-  for (std::uint64_t k = v.offsets[y]; k < v.offsets[y + 1]; ++k) {
-    const float xw = dense[v.terms[k]];
-    if (xw != 0.0f) sum += xw * v.weights[k];
+  const std::uint32_t* term = v.terms.data();
+  const float* weight = v.weights.data();
+  for (std::uint64_t k = v.offsets[y], e = v.offsets[y + 1]; k < e; ++k) {
+    sum += dense[term[k]] * weight[k];
   }
   return std::min(sum, 1.0f);
 }
@@ -114,6 +126,8 @@ struct Scratch {
   std::uint32_t epoch = 0;
   std::vector<std::uint32_t> candidates;
   std::vector<double> prefix;  // the query's running sums of squares
+  std::vector<double> prefix_sum;  // ... of weights
+  std::vector<float> prefix_max;   // ... largest weight
   std::vector<float> dense;    // the query's weights by term, zero elsewhere
 
   Scratch(std::size_t rows, std::size_t terms)
@@ -134,8 +148,12 @@ void Query(const SparseVectors& v, const Index& index, std::uint32_t x, bool sel
   if (begin == end) return;
   s.NextQuery();
   s.prefix.assign(1, 0.0);
+  s.prefix_sum.assign(1, 0.0);
+  s.prefix_max.assign(1, 0.0f);
   for (std::uint64_t k = begin; k < end; ++k) {
     s.prefix.push_back(s.prefix.back() + static_cast<double>(v.weights[k]) * v.weights[k]);
+    s.prefix_sum.push_back(s.prefix_sum.back() + v.weights[k]);
+    s.prefix_max.push_back(std::max(s.prefix_max.back(), v.weights[k]));
   }
   // Rare terms first: a candidate is met first at the last term it shares with x.
   std::uint64_t stop = begin;  // x's terms below this were not looked up
@@ -176,16 +194,22 @@ void Query(const SparseVectors& v, const Index& index, std::uint32_t x, bool sel
     // The score holds what x's looked-up terms share with y's indexed suffix. The rest lies
     // below x's stop or y's first indexed term, whichever is higher.
     const std::uint32_t first = index.first_term[y];
-    std::uint64_t k = stop;
-    float y_rest = s.last_norm[y];
+    float rest;
     if (stop == end || first >= v.terms[stop]) {
+      // x's terms below `first` against y's unindexed prefix: at most the product of their
+      // norms (Cauchy-Schwarz), and at most the largest weight of one times the sum of the
+      // other's weights.
+      std::uint64_t k = stop;
       while (k < end && v.terms[k] < first) ++k;
-      y_rest = index.unindexed_norm[y];
+      const std::size_t at = k - begin;
+      rest = std::min({static_cast<float>(std::sqrt(s.prefix[at])) * index.unindexed_norm[y],
+                       s.prefix_max[at] * index.unindexed_sum[y],
+                       index.unindexed_max[y] * static_cast<float>(s.prefix_sum[at])});
+    } else {
+      // x's terms below its stop against y's terms below where the two last met.
+      rest = static_cast<float>(std::sqrt(s.prefix[stop - begin])) * s.last_norm[y];
     }
-    if (s.score[y] + static_cast<float>(std::sqrt(s.prefix[k - begin])) * y_rest <
-        static_cast<float>(t)) {
-      continue;
-    }
+    if (s.score[y] + rest < static_cast<float>(t)) continue;
     const float score = DenseDot(v, s.dense, y);
     if (score < threshold) continue;
     out.push_back(self ? Pair{y, x, score} : Pair{x, y, score});
