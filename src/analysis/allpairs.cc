@@ -117,12 +117,18 @@ float DenseDot(const SparseVectors& v, const std::vector<float>& dense, std::uin
   return std::min(sum, 1.0f);
 }
 
-// One thread's reusable state: a score accumulator and a stamp per indexed row, so that
-// nothing is allocated per query or per pair.
+// What a query knows of one indexed row, kept together so that meeting a row costs one
+// cache line, not three.
+struct Accumulator {
+  std::uint32_t stamp = 0;  // the query that last met the row
+  float score = 0;          // what the two share so far, or kDead
+  float last_norm = 0;      // the row's prefix norm where the two last met
+};
+
+// One thread's reusable state: an accumulator per indexed row, so that nothing is allocated
+// per query or per pair.
 struct Scratch {
-  std::vector<float> score;
-  std::vector<float> last_norm;  // the candidate's prefix norm where it was last met
-  std::vector<std::uint32_t> stamp;
+  std::vector<Accumulator> acc;
   std::uint32_t epoch = 0;
   std::vector<std::uint32_t> candidates;
   std::vector<double> prefix;  // the query's running sums of squares
@@ -131,10 +137,10 @@ struct Scratch {
   std::vector<float> dense;    // the query's weights by term, zero elsewhere
 
   Scratch(std::size_t rows, std::size_t terms)
-      : score(rows, 0.0f), last_norm(rows, 0.0f), stamp(rows, 0), dense(terms, 0.0f) {}
+      : acc(rows), dense(terms, 0.0f) {}
   void NextQuery() {
     if (++epoch == 0) {  // wrapped: forget every stamp
-      std::fill(stamp.begin(), stamp.end(), 0);
+      for (Accumulator& a : acc) a.stamp = 0;
       epoch = 1;
     }
     candidates.clear();
@@ -171,26 +177,28 @@ void Query(const SparseVectors& v, const Index& index, std::uint32_t x, bool sel
     for (; p != pe; ++p) {
       const std::uint32_t y = p->row;
       if (self && y >= x) break;
-      if (s.stamp[y] != s.epoch) {
-        s.stamp[y] = s.epoch;
+      Accumulator& a = s.acc[y];
+      if (a.stamp != s.epoch) {
+        a.stamp = s.epoch;
         const float dot = xw * p->weight;
         if (dot + rest * p->prefix_norm >= static_cast<float>(t)) {
-          s.score[y] = dot;
-          s.last_norm[y] = p->prefix_norm;
+          a.score = dot;
+          a.last_norm = p->prefix_norm;
           s.candidates.push_back(y);
         } else {
-          s.score[y] = kDead;
+          a.score = kDead;
         }
-      } else if (s.score[y] != kDead) {
-        s.score[y] += xw * p->weight;
-        s.last_norm[y] = p->prefix_norm;
-        if (s.score[y] + rest * p->prefix_norm < static_cast<float>(t)) s.score[y] = kDead;
+      } else if (a.score != kDead) {
+        a.score += xw * p->weight;
+        a.last_norm = p->prefix_norm;
+        if (a.score + rest * p->prefix_norm < static_cast<float>(t)) a.score = kDead;
       }
     }
   }
   for (std::uint64_t k = begin; k < end; ++k) s.dense[v.terms[k]] = v.weights[k];
   for (std::uint32_t y : s.candidates) {
-    if (s.score[y] == kDead) continue;
+    const Accumulator& a = s.acc[y];
+    if (a.score == kDead) continue;
     // The score holds what x's looked-up terms share with y's indexed suffix. The rest lies
     // below x's stop or y's first indexed term, whichever is higher.
     const std::uint32_t first = index.first_term[y];
@@ -207,9 +215,9 @@ void Query(const SparseVectors& v, const Index& index, std::uint32_t x, bool sel
                        index.unindexed_max[y] * static_cast<float>(s.prefix_sum[at])});
     } else {
       // x's terms below its stop against y's terms below where the two last met.
-      rest = static_cast<float>(std::sqrt(s.prefix[stop - begin])) * s.last_norm[y];
+      rest = static_cast<float>(std::sqrt(s.prefix[stop - begin])) * a.last_norm;
     }
-    if (s.score[y] + rest < static_cast<float>(t)) continue;
+    if (a.score + rest < static_cast<float>(t)) continue;
     const float score = DenseDot(v, s.dense, y);
     if (score < threshold) continue;
     out.push_back(self ? Pair{y, x, score} : Pair{x, y, score});
