@@ -24,12 +24,21 @@ struct Chunk {
   std::vector<std::uint32_t> counts;       // term frequency beside ids
 };
 
-// Tokenises [chunk.begin, chunk.end). Each distinct token is normalised, checked and stemmed
-// once per chunk: statements repeat a small vocabulary, and stemming is the costly step.
+// Hashes std::string and std::string_view alike, so that a map keyed by strings can be
+// searched with a view, without building a string.
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// Tokenises [chunk.begin, chunk.end). Each statement is normalised and split once; each
+// distinct token is checked and stemmed once per chunk: statements repeat a small vocabulary,
+// and stemming is the costly step.
 bool TokeniseChunk(const std::vector<std::string_view>& texts, Chunk& chunk,
                    const VectoriseOptions& options, std::atomic<std::size_t>& done,
                    std::mutex& progress_mutex, std::size_t total) {
-  std::unordered_map<std::string, std::uint32_t> token_ids;  // token -> local id or kStopWord
+  // token -> local id or kStopWord
+  std::unordered_map<std::string, std::uint32_t, TextHash, std::equal_to<>> token_ids;
   std::unordered_map<std::string, std::uint32_t> stem_ids;
   std::vector<std::uint32_t> row;
   for (std::size_t i = chunk.begin; i < chunk.end; ++i) {
@@ -45,7 +54,7 @@ bool TokeniseChunk(const std::vector<std::string_view>& texts, Chunk& chunk,
       }
     }
     row.clear();
-    for (std::string& token : text::Tokens(text::Normalise(texts[i]))) {
+    text::ForEachToken(text::Normalise(texts[i]), [&](std::string_view token) {
       auto found = token_ids.find(token);
       if (found == token_ids.end()) {
         std::uint32_t id = kStopWord;
@@ -55,10 +64,10 @@ bool TokeniseChunk(const std::vector<std::string_view>& texts, Chunk& chunk,
           if (fresh) chunk.stems.push_back(it->first);
           id = it->second;
         }
-        found = token_ids.emplace(std::move(token), id).first;
+        found = token_ids.emplace(std::string(token), id).first;
       }
       if (found->second != kStopWord) row.push_back(found->second);
-    }
+    });
     std::sort(row.begin(), row.end());
     for (std::size_t k = 0; k < row.size();) {
       std::size_t run = k;

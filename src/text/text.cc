@@ -34,6 +34,32 @@ bool IsAscii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return (c & 0x80) == 0; });
 }
 
+// ASCII letters and digits: the ASCII characters that u_isalnum accepts (no ASCII character
+// is a modifier letter).
+bool IsAsciiWordChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// The ICU path of ForEachToken, for any UTF-8.
+void ForEachTokenByIcu(std::string_view s, const std::function<void(std::string_view)>& word) {
+  size_t i = 0, start = 0, end = 0;  // the current word is s[start, end)
+  while (i < s.size()) {
+    UChar32 c;
+    int32_t next = static_cast<int32_t>(i);
+    U8_NEXT(s.data(), next, static_cast<int32_t>(s.size()), c);
+    const size_t at = i;
+    i = static_cast<size_t>(next);
+    if (c >= 0 && (u_isalnum(c) || u_charType(c) == U_MODIFIER_LETTER)) {
+      if (end != at) start = at;  // a new word (a skipped character lies between)
+      end = i;
+    } else if (end > start) {
+      word(s.substr(start, end - start));
+      start = end = i;
+    }
+  }
+  if (end > start) word(s.substr(start, end - start));
+}
+
 }  // namespace
 
 std::string Normalise(std::string_view utf8) {
@@ -44,6 +70,10 @@ std::string Normalise(std::string_view utf8) {
     }
     return out;
   }
+  return NormaliseByIcu(utf8);
+}
+
+std::string NormaliseByIcu(std::string_view utf8) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::UnicodeString source =
       icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
@@ -61,24 +91,29 @@ std::string Normalise(std::string_view utf8) {
   return out;
 }
 
-std::vector<std::string> Tokens(std::string_view s) {
-  std::vector<std::string> out;
-  std::string word;
+void ForEachToken(std::string_view s, const std::function<void(std::string_view)>& word) {
+  if (!IsAscii(s)) {
+    ForEachTokenByIcu(s, word);
+    return;
+  }
   size_t i = 0;
   while (i < s.size()) {
-    UChar32 c;
-    int32_t next = static_cast<int32_t>(i);
-    U8_NEXT(s.data(), next, static_cast<int32_t>(s.size()), c);
+    while (i < s.size() && !IsAsciiWordChar(s[i])) ++i;
     const size_t start = i;
-    i = static_cast<size_t>(next);
-    if (c >= 0 && (u_isalnum(c) || u_charType(c) == U_MODIFIER_LETTER)) {
-      word.append(s.substr(start, i - start));
-    } else if (!word.empty()) {
-      out.push_back(std::move(word));
-      word.clear();
-    }
+    while (i < s.size() && IsAsciiWordChar(s[i])) ++i;
+    if (i > start) word(s.substr(start, i - start));
   }
-  if (!word.empty()) out.push_back(std::move(word));
+}
+
+std::vector<std::string> Tokens(std::string_view s) {
+  std::vector<std::string> out;
+  ForEachToken(s, [&](std::string_view w) { out.emplace_back(w); });
+  return out;
+}
+
+std::vector<std::string> TokensByIcu(std::string_view s) {
+  std::vector<std::string> out;
+  ForEachTokenByIcu(s, [&](std::string_view w) { out.emplace_back(w); });
   return out;
 }
 
@@ -111,10 +146,9 @@ std::string Stem(std::string_view word) {
 
 std::vector<std::string> Terms(std::string_view utf8) {
   std::vector<std::string> out;
-  for (auto& token : Tokens(Normalise(utf8))) {
-    if (IsStopWord(token)) continue;
-    out.push_back(Stem(token));
-  }
+  ForEachToken(Normalise(utf8), [&](std::string_view token) {
+    if (!IsStopWord(token)) out.push_back(Stem(token));
+  });
   return out;
 }
 

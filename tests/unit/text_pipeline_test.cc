@@ -195,5 +195,73 @@ TEST(TextTerms, NormaliseTokeniseDropStopWordsAndStem) {
   EXPECT_EQ(text::Terms("the and of"), Words{});
 }
 
+
+// --- The fast path for ASCII and the ICU path give the same words --------------------------------
+
+// The terms as the ICU path alone gives them: ICU normalisation, ICU character classes.
+Words TermsByIcu(const std::string& s) {
+  Words out;
+  for (const std::string& token : text::TokensByIcu(text::NormaliseByIcu(s))) {
+    if (!text::IsStopWord(token)) out.push_back(text::Stem(token));
+  }
+  return out;
+}
+
+TEST(TextFastPath, AgreesWithIcuOnEveryAsciiCharacter) {
+  for (int c = 0; c < 128; ++c) {
+    const std::string s = std::string("Ab") + static_cast<char>(c) + "CD9" +
+                          static_cast<char>(c) + static_cast<char>(c) + "e";
+    EXPECT_EQ(text::Normalise(s), text::NormaliseByIcu(s)) << "character " << c;
+    const std::string n = text::Normalise(s);
+    EXPECT_EQ(text::Tokens(n), text::TokensByIcu(n)) << "character " << c;
+  }
+}
+
+TEST(TextFastPath, AgreesWithIcuOnAwkwardText) {
+  struct Case {
+    const char* why;
+    std::string in;
+    Words tokens;  // what both paths must give
+  };
+  const Case cases[] = {
+      {"plain ASCII", "Manage the Team's BUDGETS", {"manage", "the", "team", "s", "budgets"}},
+      {"accents", "Café résumé NAÏVE", {"cafe", "resume", "naive"}},
+      {"combining accents", "cafe\xCC\x81 nai\xCC\x88ve", {"cafe", "naive"}},
+      {"hyphens, ASCII and typographic", "self-assessment e\xE2\x80\x90mail co\xE2\x80\x93op",
+       {"self", "assessment", "e", "mail", "co", "op"}},
+      {"a soft hyphen", "multi\xC2\xADskilled", {"multiskilled"}},
+      {"apostrophes, ASCII and typographic", "don't team\xE2\x80\x99s o\xCA\xBC",
+       {"don", "t", "team", "s", "o\xCA\xBC"}},
+      {"numbers", "1,000.50 in 2024: 3rd of 50% ①", {"1", "000", "50", "in", "2024", "3rd", "of",
+                                                   "50", "1"}},
+      {"Welsh", "Gŵyl Dewi Sant, Ŷ LLŶN, Llanfair\xE2\x80\x99s ysgol",
+       {"gwyl", "dewi", "sant", "y", "llyn", "llanfair", "s", "ysgol"}},
+      {"Welsh with combining circumflexes", "Gw\xCC\x82yl", {"gwyl"}},
+      {"non-BMP: mathematical bold letters", "\xF0\x9D\x90\x8C\xF0\x9D\x90\x9A\xF0\x9D\x90\xA7"
+                                             "\xF0\x9D\x90\x9A\xF0\x9D\x90\xA0\xF0\x9D\x90\x9E "
+                                             "budgets",
+       {"manage", "budgets"}},
+      {"non-BMP: an emoji separates", "plan\xF0\x9F\x98\x80review", {"plan", "review"}},
+      {"non-BMP: a CJK extension B character is a letter", "a\xF0\xA0\x9C\x8E b",
+       {"a\xF0\xA0\x9C\x8E", "b"}},
+      {"ligatures and full-width", "\xEF\xAC\x81nance \xEF\xBC\xA6\xEF\xBD\x95\xEF\xBD\x8C"
+                                   "\xEF\xBD\x8C",
+       {"finance", "full"}},
+      {"tabs, newlines and controls", "a\tb\nc\x01" "d", {"a", "b", "c", "d"}},
+      {"invalid UTF-8", std::string("bad\xFF") + "byte", {"bad", "byte"}},
+      {"nothing", "", {}},
+  };
+  for (const Case& c : cases) {
+    const std::string fast = text::Normalise(c.in);
+    EXPECT_EQ(fast, text::NormaliseByIcu(c.in)) << c.why;
+    EXPECT_EQ(text::Tokens(fast), c.tokens) << c.why;
+    EXPECT_EQ(text::TokensByIcu(text::NormaliseByIcu(c.in)), c.tokens) << c.why;
+    EXPECT_EQ(text::Terms(c.in), TermsByIcu(c.in)) << c.why;
+    Words seen;
+    text::ForEachToken(fast, [&](std::string_view w) { seen.emplace_back(w); });
+    EXPECT_EQ(seen, c.tokens) << c.why;
+  }
+}
+
 }  // namespace
 }  // namespace opennos
