@@ -14,6 +14,12 @@ Result<FrameworkDoc> LoadNamedFramework(Store& store, const std::string& name) {
   return store.LoadFramework(*uuid);
 }
 
+Result<FrameworkDoc> LoadNamedFrameworkOutline(Store& store, const std::string& name) {
+  auto uuid = ResolveFramework(store, name);
+  if (!uuid.ok()) return uuid.status();
+  return store.LoadFrameworkOutline(*uuid);
+}
+
 Result<SuggestionsSaved> StoreSuggestions(Store& store, const analysis::CrosswalkReport& report,
                                           const ChangeContext& who) {
   auto doc = store.LoadFramework(report.a.doc->framework.uuid);

@@ -12,6 +12,9 @@ namespace opennos {
 
 // The framework a person names (UUID, CODE or CODE@EDITION), loaded whole.
 Result<FrameworkDoc> LoadNamedFramework(Store& store, const std::string& name);
+// The same, as an outline (Store::LoadFrameworkOutline): enough for duplicates, coverage and
+// crosswalk, not for editions.
+Result<FrameworkDoc> LoadNamedFrameworkOutline(Store& store, const std::string& name);
 
 // What storing suggestions did.
 struct SuggestionsSaved {

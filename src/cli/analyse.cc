@@ -154,7 +154,7 @@ int AnalyseDuplicates(const Globals& g, const AnalyseOptions& o) {
   if (Status s = analysis::CheckThreshold(o.threshold); !s.ok()) return Fail(s);
   auto store = Open(g);
   if (!store.ok()) return Fail(store.status());
-  auto doc = LoadNamedFramework(**store, o.frameworks.at(0));
+  auto doc = LoadNamedFrameworkOutline(**store, o.frameworks.at(0));
   if (!doc.ok()) return Fail(doc.status());
   InterruptCancels interrupt;
   ProgressBar bar(ShowProgress(o));
@@ -199,9 +199,9 @@ int AnalyseCoverage(const Globals& g, const AnalyseOptions& o) {
   if (Status s = analysis::CheckThreshold(o.threshold); !s.ok()) return Fail(s);
   auto store = Open(g);
   if (!store.ok()) return Fail(store.status());
-  auto doc = LoadNamedFramework(**store, o.frameworks.at(0));
+  auto doc = LoadNamedFrameworkOutline(**store, o.frameworks.at(0));
   if (!doc.ok()) return Fail(doc.status());
-  auto against = LoadNamedFramework(**store, o.frameworks.at(1));
+  auto against = LoadNamedFrameworkOutline(**store, o.frameworks.at(1));
   if (!against.ok()) return Fail(against.status());
   InterruptCancels interrupt;
   ProgressBar bar(ShowProgress(o));
@@ -251,9 +251,9 @@ int AnalyseCrosswalk(const Globals& g, const AnalyseOptions& o) {
   if (Status s = analysis::CheckThreshold(o.threshold); !s.ok()) return Fail(s);
   auto store = Open(g);
   if (!store.ok()) return Fail(store.status());
-  auto a = LoadNamedFramework(**store, o.frameworks.at(0));
+  auto a = LoadNamedFrameworkOutline(**store, o.frameworks.at(0));
   if (!a.ok()) return Fail(a.status());
-  auto b = LoadNamedFramework(**store, o.frameworks.at(1));
+  auto b = LoadNamedFrameworkOutline(**store, o.frameworks.at(1));
   if (!b.ok()) return Fail(b.status());
   InterruptCancels interrupt;
   ProgressBar bar(ShowProgress(o));

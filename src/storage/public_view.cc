@@ -29,6 +29,11 @@ Result<FrameworkDoc> PublicView::LoadFramework(std::string_view uuid) {
   return doc;
 }
 
+Result<FrameworkDoc> PublicView::LoadFrameworkOutline(std::string_view uuid) {
+  if (auto f = GetFramework(uuid); !f.ok()) return f.status();
+  return base_.LoadFrameworkOutline(uuid);
+}
+
 Result<Item> PublicView::GetItem(std::string_view uuid) {
   auto item = base_.GetItem(uuid);
   if (item.ok() && !Visible(item->framework_uuid)) {

@@ -17,6 +17,7 @@ class PublicView final : public Store {
   // NotFound for a framework the public may not read, as for one that does not exist.
   Result<Framework> GetFramework(std::string_view uuid) override;
   Result<FrameworkDoc> LoadFramework(std::string_view uuid) override;
+  Result<FrameworkDoc> LoadFrameworkOutline(std::string_view uuid) override;
   Result<Item> GetItem(std::string_view uuid) override;
   Result<std::vector<Item>> FindUnitsByUrn(std::string_view urn) override;
   Result<std::vector<UnitRef>> ListUnits() override;

@@ -66,6 +66,13 @@ class Store {
   virtual Result<Framework> GetFramework(std::string_view uuid) = 0;
   // A whole framework: record, items in tree pre-order, the associations it states.
   virtual Result<FrameworkDoc> LoadFramework(std::string_view uuid) = 0;
+  // A framework's outline, for the analyses of many statements: the record and the items in
+  // tree pre-order, each item with only its uuid, parent_uuid, position, type, type_name, code,
+  // title, text and (for a unit) URN; no associations. Cheaper in time and memory than
+  // LoadFramework; this default loads the whole framework.
+  virtual Result<FrameworkDoc> LoadFrameworkOutline(std::string_view uuid) {
+    return LoadFramework(uuid);
+  }
   // One item by UUID; NotFound if there is none.
   virtual Result<Item> GetItem(std::string_view uuid) = 0;
   // The units with this URN (compared without regard to case), newest edition first.

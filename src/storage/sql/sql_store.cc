@@ -130,29 +130,47 @@ Association ReadAssociation(const Statement& s) {
   return a;
 }
 
-// Puts items into pre-order from their parent and position.
+// Puts items into pre-order from their parent and position, in place (no second copy of the
+// items, which at a million items would double the memory a load needs). Items that do not
+// hang from the root are dropped.
 std::vector<Item> TreeOrder(std::vector<Item> items) {
-  std::unordered_map<std::string, std::vector<size_t>> children;
+  std::unordered_map<std::string_view, std::vector<size_t>> children;
   for (size_t i = 0; i < items.size(); ++i) children[items[i].parent_uuid].push_back(i);
   for (auto& [parent, kids] : children) {
     std::sort(kids.begin(), kids.end(),
               [&](size_t a, size_t b) { return items[a].position < items[b].position; });
   }
-  std::vector<Item> out;
-  out.reserve(items.size());
-  std::vector<std::pair<std::string, size_t>> stack{{"", 0}};
+  std::vector<size_t> order;  // the items' indices in pre-order
+  order.reserve(items.size());
+  std::vector<std::pair<std::string_view, size_t>> stack{{"", 0}};
   while (!stack.empty()) {
-    const auto& kids = children[stack.back().first];
+    auto found = children.find(stack.back().first);
     size_t& next = stack.back().second;
-    if (next == kids.size()) {
+    if (found == children.end() || next == found->second.size()) {
       stack.pop_back();
       continue;
     }
-    const size_t i = kids[next++];
-    out.push_back(std::move(items[i]));
-    stack.emplace_back(out.back().uuid, 0);
+    const size_t i = found->second[next++];
+    order.push_back(i);
+    stack.emplace_back(items[i].uuid, 0);
   }
-  return out;
+  children.clear();
+  stack.clear();
+  // Item order[k] goes to position k: swap each into place, following where items went.
+  std::vector<size_t> at(items.size()), held(items.size());  // item -> position, and back
+  for (size_t i = 0; i < items.size(); ++i) at[i] = held[i] = i;
+  for (size_t k = 0; k < order.size(); ++k) {
+    const size_t from = at[order[k]];
+    if (from == k) continue;
+    std::swap(items[k], items[from]);
+    const size_t displaced = held[k];
+    held[from] = displaced;
+    at[displaced] = from;
+    held[k] = order[k];
+    at[order[k]] = k;
+  }
+  items.resize(order.size());
+  return items;
 }
 
 // The audit entry of a write: `e` with its time and what the write changed.
@@ -178,6 +196,7 @@ class SqlStore final : public Store {
   Result<std::vector<FrameworkSummary>> ListFrameworks() override;
   Result<Framework> GetFramework(std::string_view uuid) override;
   Result<FrameworkDoc> LoadFramework(std::string_view uuid) override;
+  Result<FrameworkDoc> LoadFrameworkOutline(std::string_view uuid) override;
   Result<Item> GetItem(std::string_view uuid) override;
   Result<std::vector<Item>> FindUnitsByUrn(std::string_view urn) override;
   Result<std::vector<UnitRef>> ListUnits() override;
@@ -295,6 +314,44 @@ Result<FrameworkDoc> SqlStore::LoadFrameworkIn(std::string_view uuid) {
   if (!assoc.ok()) return assoc.status();
   (*assoc)->Bind(1, uuid);
   if (Status st = Collect(**assoc, doc.associations, ReadAssociation); !st.ok()) return st;
+  return doc;
+}
+
+Result<FrameworkDoc> SqlStore::LoadFrameworkOutline(std::string_view uuid) {
+  Transaction tx(*db_, Transaction::Kind::kRead);
+  RETURN_IF_ERROR(tx.Begin());
+  auto f = GetFramework(uuid);
+  if (!f.ok()) return f.status();
+  FrameworkDoc doc;
+  doc.framework = std::move(*f);
+  auto count = db_->Prepare("SELECT count(*) FROM items WHERE framework_uuid = ?");
+  if (!count.ok()) return count.status();
+  (*count)->Bind(1, uuid);
+  auto counted = (*count)->Step();
+  if (!counted.ok()) return counted.status();
+  std::vector<Item> loaded;
+  loaded.reserve(static_cast<std::size_t>(*counted ? (*count)->Int(0) : 0));
+  (*count)->Reset();
+  auto items = db_->Prepare(
+      "SELECT uuid, parent_uuid, position, type, type_name, code, title, text, urn"
+      " FROM items WHERE framework_uuid = ?");
+  if (!items.ok()) return items.status();
+  (*items)->Bind(1, uuid);
+  RETURN_IF_ERROR(Collect(**items, loaded, [&](const Statement& st) {
+    Item item;
+    item.uuid = st.Text(0);
+    item.parent_uuid = st.Text(1);
+    item.position = static_cast<int>(st.Int(2));
+    item.type = ParseItemType(st.Text(3)).value_or(ItemType::kStatement);
+    item.type_name = st.Text(4);
+    item.code = st.Text(5);
+    item.title = st.Text(6);
+    item.text = st.Text(7);
+    item.unit.urn = st.Text(8);
+    return item;
+  }));
+  doc.items = TreeOrder(std::move(loaded));
+  RETURN_IF_ERROR(tx.Commit());
   return doc;
 }
 
