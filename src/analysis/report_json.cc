@@ -1,7 +1,9 @@
 #include "analysis/report_json.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <thread>
 
 namespace opennos::analysis {
 namespace {
@@ -16,6 +18,13 @@ class Writer {
   }
   Writer& String(std::string_view s) {
     out_ += '"';
+    if (std::none_of(s.begin(), s.end(), [](char c) {
+          return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+        })) {  // the common case: nothing to escape
+      out_.append(s);
+      out_ += '"';
+      return *this;
+    }
     for (char c : s) {
       switch (c) {
         case '"': out_ += "\\\""; break;
@@ -102,6 +111,42 @@ void Array(Writer& w, const List& list, Fn&& each) {
   w.Raw("]");
 }
 
+// Array() for long lists: the elements are written in parts on every core, each part into a
+// writer of its own, and joined in order, so the text is the same as Array() gives.
+// `each(writer, element)` must only read shared state.
+template <typename List, typename Fn>
+void LongArray(Writer& w, const List& list, Fn&& each) {
+  constexpr std::size_t kPerPart = 16384;
+  const std::size_t n = list.size();
+  const std::size_t parts = std::min<std::size_t>(static_cast<std::size_t>(ThreadCount(0)),
+                                                  (n + kPerPart - 1) / kPerPart);
+  if (parts <= 1) {
+    Array(w, list, [&](const auto& x) { each(w, x); });
+    return;
+  }
+  std::vector<Writer> written(parts);
+  auto write = [&](std::size_t part) {
+    Writer& out = written[part];
+    for (std::size_t i = n * part / parts; i < n * (part + 1) / parts; ++i) {
+      if (i > 0) out.Raw(",");
+      each(out, list[i]);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t part = 1; part < parts; ++part) pool.emplace_back(write, part);
+  write(0);
+  for (auto& th : pool) th.join();
+  std::size_t size = w.out().size() + 2;
+  for (auto& part : written) size += part.out().size();
+  w.out().reserve(size);
+  w.Raw("[");
+  for (auto& part : written) {
+    w.Raw(part.out());
+    std::string().swap(part.out());
+  }
+  w.Raw("]");
+}
+
 void Ratio(Writer& w, std::uint64_t part, std::uint64_t whole) {
   if (whole == 0) {
     w.Raw("null");
@@ -147,27 +192,27 @@ std::string ScoreText(float score) {
   return text;
 }
 
-std::string UnitLabel(const Item* unit) {
-  if (unit == nullptr) return "";
+const std::string& UnitLabel(const Item* unit) {
+  static const std::string kNone;
+  if (unit == nullptr) return kNone;
   return unit->unit.urn.empty() ? unit->code : unit->unit.urn;
 }
 
 std::string DuplicatesJson(const DuplicatesReport& r) {
   Writer w;
   const Statements& s = r.statements;
-  w.out().reserve(200 + r.pairs.size() * 220);
   w.Raw("{").Key("framework");
   FrameworkRef(w, s.doc->framework);
   w.Raw(",").Key("threshold").Number(r.threshold);
   w.Raw(",").Key("statements").Count(s.size());
   w.Raw(",").Key("without_terms").Count(r.without_terms);
   w.Raw(",").Key("pairs");
-  Array(w, r.pairs, [&](const Pair& p) {
-    w.Raw("{").Key("a");
-    StatementRef(w, s, p.a);
-    w.Raw(",").Key("b");
-    StatementRef(w, s, p.b);
-    w.Raw(",").Key("score").Score(p.score).Raw("}");
+  LongArray(w, r.pairs, [&](Writer& out, const Pair& p) {
+    out.Raw("{").Key("a");
+    StatementRef(out, s, p.a);
+    out.Raw(",").Key("b");
+    StatementRef(out, s, p.b);
+    out.Raw(",").Key("score").Score(p.score).Raw("}");
   });
   w.Raw(",").Key("clusters");
   Array(w, r.clusters, [&](const std::vector<std::uint32_t>& c) {
@@ -176,12 +221,12 @@ std::string DuplicatesJson(const DuplicatesReport& r) {
     w.Raw("}");
   });
   w.Raw(",").Key("units");
-  Array(w, r.units, [&](const DuplicatesReport::UnitPair& u) {
-    w.Raw("{").Key("a");
-    UnitRef(w, u.a);
-    w.Raw(",").Key("b");
-    UnitRef(w, u.b);
-    w.Raw(",").Key("pairs").Count(u.pairs).Raw(",").Key("best").Score(u.best).Raw("}");
+  LongArray(w, r.units, [&](Writer& out, const DuplicatesReport::UnitPair& u) {
+    out.Raw("{").Key("a");
+    UnitRef(out, u.a);
+    out.Raw(",").Key("b");
+    UnitRef(out, u.b);
+    out.Raw(",").Key("pairs").Count(u.pairs).Raw(",").Key("best").Score(u.best).Raw("}");
   });
   w.Raw("}\n");
   return std::move(w.out());

@@ -18,6 +18,6 @@ std::string EditionsJson(const EditionsReport& r);
 std::string ScoreText(float score);
 
 // How an item is named in reports: its unit's URN, else the unit's code, else "".
-std::string UnitLabel(const Item* unit);
+const std::string& UnitLabel(const Item* unit);
 
 }  // namespace opennos::analysis
