@@ -131,6 +131,36 @@ TEST(Duplicates, JsonHasTheDocumentedShape) {
   EXPECT_EQ(o.at("framework").at("code").as_string(), "DUP");
 }
 
+TEST(Duplicates, LongListsWrittenInPartsComeOutWholeAndInOrder) {
+  // 200 statements in 200 units, all alike: 19,900 pairs and 19,900 unit pairs, more than one
+  // part's worth, so the lists are written in parts (on every core) and joined.
+  FrameworkDoc doc = test::EmptyFramework("MANY", "2024");
+  for (int u = 0; u < 200; ++u) {
+    const std::string unit = "U" + std::to_string(u);
+    AddItem(doc, ItemType::kUnit, unit).unit.urn = "MANY" + unit;
+    AddItem(doc, ItemType::kPerformanceCriterion, unit + ".P1", unit).text =
+        u % 2 ? "Agree \"your\" work objectives with your line manager"
+              : "Agree your work objectives with your line manager";
+  }
+  auto r = FindDuplicates(doc, At(0.8));
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->pairs.size(), 19900u);
+  const std::string text = DuplicatesJson(*r);
+  const json::object o = Parse(text);
+  const auto& pairs = o.at("pairs").as_array();
+  ASSERT_EQ(pairs.size(), r->pairs.size());
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    ASSERT_EQ(Code(pairs[i].at("a")), r->statements.items[r->pairs[i].a]->code) << i;
+    ASSERT_EQ(Code(pairs[i].at("b")), r->statements.items[r->pairs[i].b]->code) << i;
+  }
+  const auto& units = o.at("units").as_array();
+  ASSERT_EQ(units.size(), r->units.size());
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    ASSERT_EQ(units[i].at("a").at("id").as_string(), r->units[i].a->uuid) << i;
+    ASSERT_EQ(units[i].at("b").at("id").as_string(), r->units[i].b->uuid) << i;
+  }
+}
+
 TEST(Duplicates, AnEmptyFrameworkOrOneStatementHasNoPairs) {
   FrameworkDoc empty = test::EmptyFramework("EMPTY", "1");
   auto r = FindDuplicates(empty, At(0.8));

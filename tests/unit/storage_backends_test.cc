@@ -95,6 +95,43 @@ TEST_P(StoreTest, KeepsEveryFieldOfAnItemAndAnAssociation) {
   EXPECT_EQ(ItemCoded(*loaded, "A1").child_of_uuid, unit.child_of_uuid);
 }
 
+TEST_P(StoreTest, LoadsAnOutlineWithTheItemsInTreeOrderAndOnlyTheFieldsAnalysisReads) {
+  FrameworkDoc doc = SampleFramework("ML", "2024", "ODSML01");
+  Item& unit = ItemCoded(doc, "A1");
+  unit.unit.overview = "An overview.";
+  unit.unit.keywords = {"one", "two"};
+  unit.cy = {"Teitl", "Testun", "Trosolwg"};
+  unit.extra = R"({"case":{"CFItemType":"Standard"}})";
+  Save(doc);
+  auto whole = store_->LoadFramework(doc.framework.uuid);
+  auto outline = store_->LoadFrameworkOutline(doc.framework.uuid);
+  ASSERT_TRUE(whole.ok() && outline.ok()) << outline.status().message();
+  EXPECT_EQ(outline->framework.uuid, doc.framework.uuid);
+  EXPECT_EQ(outline->framework.title, whole->framework.title);
+  EXPECT_TRUE(outline->associations.empty());
+  ASSERT_EQ(outline->items.size(), whole->items.size());
+  for (std::size_t i = 0; i < whole->items.size(); ++i) {
+    const Item& o = outline->items[i];
+    const Item& w = whole->items[i];
+    EXPECT_EQ(o.uuid, w.uuid);
+    EXPECT_EQ(o.parent_uuid, w.parent_uuid);
+    EXPECT_EQ(o.position, w.position);
+    EXPECT_EQ(o.type, w.type);
+    EXPECT_EQ(o.type_name, w.type_name);
+    EXPECT_EQ(o.code, w.code);
+    EXPECT_EQ(o.title, w.title);
+    EXPECT_EQ(o.text, w.text);
+    EXPECT_EQ(o.unit.urn, w.unit.urn);
+  }
+  const Item& a1 = ItemCoded(*outline, "A1");
+  EXPECT_EQ(a1.unit.urn, "ODSML01");
+  EXPECT_TRUE(a1.unit.overview.empty());
+  EXPECT_TRUE(a1.unit.keywords.empty());
+  EXPECT_TRUE(a1.cy.title.empty());
+  EXPECT_TRUE(a1.extra.empty());
+  EXPECT_EQ(store_->LoadFrameworkOutline(NewUuid()).status().code(), Status::Code::kNotFound);
+}
+
 TEST_P(StoreTest, ReportsNotFoundForWhatItDoesNotHold) {
   const std::string unknown = NewUuid();
   EXPECT_EQ(store_->GetFramework(unknown).status().code(), Status::Code::kNotFound);
