@@ -6,6 +6,11 @@
 #   bench/analysis_bench.sh                 # SIZES="20000 200000 1000000", PEER_SIZES="20000 200000"
 #   RUNS=3 SIZES=20000 bench/analysis_bench.sh
 #
+# The whole table in one command: `bench/analysis_bench.sh` (RUNS=3 by default; about 15 minutes
+# on a quiet 2-core machine once the corpora are imported, about 10 more the first time). It
+# ends with the table (bench/out/analysis/table.md): time and peak of each size, the peer
+# beside opennos at 20,000 and 200,000 and extrapolated to 1,000,000, and the two checks.
+#
 # Needs build/opennos and build/bench/analysis_exact, GNU time, and for the peer Debian's
 # python3-numpy, python3-sklearn-lib, python3-stemmer, python3-joblib, python3-threadpoolctl
 # (installed here with apt when missing), plus python3-scipy and python3-sklearn, which apt
@@ -30,6 +35,8 @@ PEER_SIZES=${PEER_SIZES:-"20000 200000"}
 RUNS=${RUNS:-3}
 mkdir -p "$OUT"
 cp "$OPENNOS" "$OUT/opennos"  # a rebuild during the run cannot change what is measured
+cp "$EXACT" "$OUT/analysis_exact"
+EXACT="$OUT/analysis_exact"
 
 # The peer's packages.
 PEER="$HERE/out/peer"
@@ -68,3 +75,4 @@ for n in $SIZES; do
         --json "$OUT/results$n.json" --a "$a" | tee "$OUT/time$n.txt" ;;
   esac
 done
+/usr/bin/python3 "$HERE/analysis_table.py" "$OUT" "$SIZES" | tee "$OUT/table.md"
