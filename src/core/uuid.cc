@@ -4,22 +4,35 @@
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/string_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
-#include <cctype>
+#include <cstdint>
 #include <mutex>
 
 namespace opennos {
 namespace {
 
-bool IsHex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+// A hex digit in lower case, or 0 for any other byte (a large import checks millions of
+// identifiers: no locale look-ups).
+char LowerHex(char c) {
+  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) return c;
+  if (c >= 'A' && c <= 'F') return static_cast<char>(c - 'A' + 'a');
+  return 0;
+}
 
-// Strict 8-4-4-4-12 check; boost's string_generator is lenient about dashes.
-bool IsCanonicalShape(std::string_view s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? s[i] != '-' : !IsHex(s[i])) return false;
+bool IsDashPlace(size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
+
+int HexValue(char c) { return c <= '9' ? c - '0' : c - 'a' + 10; }
+
+// The text form of a UUID's 16 bytes, lower case, 8-4-4-4-12.
+std::string UuidText(const boost::uuids::uuid& u) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(36, '-');
+  size_t at = 0;
+  for (size_t i = 0; i < 16; ++i) {
+    if (IsDashPlace(at)) ++at;
+    out[at++] = kDigits[u.data[i] >> 4];
+    out[at++] = kDigits[u.data[i] & 15];
   }
-  return true;
+  return out;
 }
 
 }  // namespace
@@ -32,9 +45,21 @@ std::string NewUuid() {
 }
 
 std::string NameUuid(std::string_view ns, std::string_view name) {
-  const auto parsed = boost::uuids::string_generator()(std::string(ns));
+  // Read directly when canonical (every caller's case); boost's parser for anything else.
+  boost::uuids::uuid parsed{};
+  if (const auto canonical = CanonicalUuid(ns)) {
+    size_t at = 0;
+    for (size_t i = 0; i < 16; ++i) {
+      if (IsDashPlace(at)) ++at;
+      parsed.data[i] = static_cast<std::uint8_t>(HexValue((*canonical)[at]) * 16 +
+                                                 HexValue((*canonical)[at + 1]));
+      at += 2;
+    }
+  } else {
+    parsed = boost::uuids::string_generator()(std::string(ns));
+  }
   boost::uuids::name_generator_sha1 gen(parsed);
-  return boost::uuids::to_string(gen(name.data(), name.size()));
+  return UuidText(gen(name.data(), name.size()));
 }
 
 std::string_view OpenNosNamespace() { return "3f6c1a52-7d0e-5b8a-9c41-2e6f0d9b7a13"; }
@@ -44,9 +69,17 @@ std::optional<std::string> CanonicalUuid(std::string_view text) {
   if (text.size() == 38 && text.front() == '{' && text.back() == '}') {
     text = text.substr(1, 36);
   }
-  if (!IsCanonicalShape(text)) return std::nullopt;
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (text.size() != 36) return std::nullopt;
+  std::string out(36, '-');
+  for (size_t i = 0; i < 36; ++i) {
+    if (IsDashPlace(i)) {
+      if (text[i] != '-') return std::nullopt;
+      continue;
+    }
+    const char c = LowerHex(text[i]);
+    if (c == 0) return std::nullopt;
+    out[i] = c;
+  }
   return out;
 }
 

@@ -49,6 +49,17 @@ std::string Uri(const CaseOptions& o, std::string_view kind, const std::string& 
   return o.base_url + "/ims/case/" + VersionPath(o.version) + "/" + std::string(kind) + "/" + id;
 }
 
+bool IsUri(std::string_view got, const CaseOptions& o, std::string_view kind,
+           std::string_view id) {
+  const std::string_view parts[] = {o.base_url, "/ims/case/", VersionPath(o.version), "/",
+                                    kind,       "/",          id};
+  for (const std::string_view part : parts) {
+    if (got.substr(0, part.size()) != part) return false;
+    got.remove_prefix(part.size());
+  }
+  return got.empty();
+}
+
 json::object Link(const std::string& title, const std::string& id, const std::string& uri) {
   return json::object{{"title", title}, {"identifier", id}, {"uri", uri}};
 }
@@ -56,6 +67,15 @@ json::object Link(const std::string& title, const std::string& id, const std::st
 // A CASE dateTime for a framework with no timestamp of its own: its publication date.
 std::string ChangeTime(const Framework& f) {
   return (f.published.empty() ? std::string("2000-01-01") : f.published) + "T00:00:00+00:00";
+}
+
+// Whether `v` is the string ChangeTime(f), without building it.
+bool IsChangeTime(const json::value& v, const Framework& f) {
+  if (!v.is_string()) return false;
+  const std::string_view got = v.get_string();
+  const std::string_view date = f.published.empty() ? std::string_view("2000-01-01") : f.published;
+  return got.size() == date.size() + 15 && got.substr(0, date.size()) == date &&
+         got.substr(date.size()) == "T00:00:00+00:00";
 }
 
 std::string_view AdoptionStatus(FrameworkStatus s) {
@@ -78,14 +98,16 @@ FrameworkStatus StatusFromAdoption(const std::string& s) {
   return FrameworkStatus::kApproved;
 }
 
-std::string NodeTitle(const Item& item) {
+std::string_view NodeTitleView(const Item& item) {
   if (!item.code.empty()) return item.code;
   if (!item.title.empty()) return item.title;
   // At most 60 bytes, never cutting a UTF-8 character in two.
   size_t n = std::min<size_t>(item.text.size(), 60);
   while (n > 0 && n < item.text.size() && (static_cast<unsigned char>(item.text[n]) & 0xC0) == 0x80) --n;
-  return item.text.substr(0, n);
+  return std::string_view(item.text).substr(0, n);
 }
+
+std::string NodeTitle(const Item& item) { return std::string(NodeTitleView(item)); }
 
 // Fields the model owns: a value kept from the package fills them only when the model has
 // none (an empty description, say), so an edit made in OpenNOS is never overridden.
@@ -174,6 +196,12 @@ json::object SubObject(const json::object& o, std::string_view key) {
   return v != nullptr && v->is_object() ? v->as_object() : json::object();
 }
 
+const json::object* FindObject(const json::object* o, std::string_view key) {
+  if (o == nullptr) return nullptr;
+  const auto* v = o->if_contains(key);
+  return v != nullptr && v->is_object() ? &v->get_object() : nullptr;
+}
+
 // ---- writing ----
 
 json::object DerivedDocument(const Framework& f, const CaseOptions& o) {
@@ -258,15 +286,20 @@ json::object DerivedChildOf(const FrameworkDoc& doc, const Item& item, const Ite
 namespace {
 
 // Whether `v` is the node link {title, identifier, uri} with these values.
+// (`uri` is Uri(o, kind, id)).
 bool IsLink(const json::value& v, std::string_view title, std::string_view id,
-            std::string_view uri) {
+            const CaseOptions& o, std::string_view kind) {
   if (!v.is_object() || v.get_object().size() != 3) return false;
   const json::object& l = v.get_object();
-  const auto is = [&](std::string_view key, std::string_view want) {
+  const auto string = [&](std::string_view key) -> const json::string* {
     const auto* got = l.if_contains(key);
-    return got != nullptr && got->is_string() && got->get_string() == want;
+    return got != nullptr && got->is_string() ? &got->get_string() : nullptr;
   };
-  return is("title", title) && is("identifier", id) && is("uri", uri);
+  const json::string* t = string("title");
+  const json::string* i = string("identifier");
+  const json::string* u = string("uri");
+  return t != nullptr && *t == title && i != nullptr && *i == id && u != nullptr &&
+         IsUri(*u, o, kind, id);
 }
 
 }  // namespace
@@ -283,7 +316,7 @@ json::object NotDerivableItem(const json::object& raw, const Framework& f, const
     if (key == "identifier" || key == "CFItemType" || key == "CFDocumentURI") continue;
     bool derivable = false;
     if (key == "uri") {
-      derivable = is(v, Uri(o, "CFItems", item.uuid));
+      derivable = v.is_string() && IsUri(v.get_string(), o, "CFItems", item.uuid);
     } else if (key == "fullStatement") {
       derivable = v.is_string() && v.get_string() == (item.text.empty() ? item.title : item.text);
     } else if (key == "abbreviatedStatement") {
@@ -291,7 +324,7 @@ json::object NotDerivableItem(const json::object& raw, const Framework& f, const
     } else if (key == "humanCodingScheme") {
       derivable = is(v, item.code);
     } else if (key == "lastChangeDateTime") {
-      derivable = is(v, ChangeTime(f));
+      derivable = IsChangeTime(v, f);
     } else if (key == "conceptKeywords" && item.type == ItemType::kUnit &&
                !item.unit.keywords.empty() && v.is_array()) {
       const json::array& words = v.get_array();
@@ -318,16 +351,15 @@ json::object NotDerivableChildOf(const json::object& raw, const std::string& ide
     if (key == "sequenceNumber") {
       derivable = sequence_given;  // compared with the position once the tree is built
     } else if (key == "uri") {
-      derivable = v.is_string() && v.get_string() == Uri(o, "CFAssociations", identifier);
+      derivable = v.is_string() && IsUri(v.get_string(), o, "CFAssociations", identifier);
     } else if (key == "originNodeURI") {
-      derivable = IsLink(v, NodeTitle(item), item.uuid, Uri(o, "CFItems", item.uuid));
+      derivable = IsLink(v, NodeTitleView(item), item.uuid, o, "CFItems");
     } else if (key == "destinationNodeURI") {
       derivable = parent != nullptr
-                      ? IsLink(v, NodeTitle(*parent), parent->uuid, Uri(o, "CFItems", parent->uuid))
-                      : IsLink(v, doc.framework.title, doc.framework.uuid,
-                               Uri(o, "CFDocuments", doc.framework.uuid));
+                      ? IsLink(v, NodeTitleView(*parent), parent->uuid, o, "CFItems")
+                      : IsLink(v, doc.framework.title, doc.framework.uuid, o, "CFDocuments");
     } else if (key == "lastChangeDateTime") {
-      derivable = v.is_string() && v.get_string() == ChangeTime(doc.framework);
+      derivable = IsChangeTime(v, doc.framework);
     }
     if (!derivable) kept[key] = v;
   }

@@ -23,6 +23,8 @@ inline constexpr std::string_view kPackageKeys[] = {"CFDocument", "CFItems", "CF
 
 std::string Str(const boost::json::object& o, std::string_view key);
 boost::json::object SubObject(const boost::json::object& o, std::string_view key);
+// The object at `key` of `o` (which may be nullptr), or nullptr: SubObject without a copy.
+const boost::json::object* FindObject(const boost::json::object* o, std::string_view key);
 FrameworkStatus StatusFromAdoption(const std::string& s);
 
 // The keys of `raw` whose value differs from `derived`, leaving out `owned`.

@@ -248,9 +248,9 @@ class CaseReader final : public JsonMemberSink {
     item.code = Str(o, "humanCodingScheme");
     const std::string case_type = Str(o, "CFItemType");
     item.type = ItemTypeFromForeignName(case_type);
-    const json::object nos = SubObject(SubObject(o, "extensions"), "opennos");
-    if (!nos.empty()) {
-      json::object fields = nos;
+    const json::object* nos = FindObject(FindObject(&o, "extensions"), "opennos");
+    if (nos != nullptr && !nos->empty()) {
+      json::object fields = *nos;
       const bool text_is_title = fields.contains("fullStatementIsTitle");
       fields.stable_erase("fullStatementIsTitle");
       if (fields.contains("childOfUuid")) {
@@ -374,10 +374,10 @@ class CaseReader final : public JsonMemberSink {
       return ReadTreeLink(o, *id, index, child->second,
                           to_document ? kNoParent : parent->second, sequence);
     }
-    const json::object nos = SubObject(SubObject(o, "extensions"), "opennos");
+    const json::object* nos = FindObject(FindObject(&o, "extensions"), "opennos");
     std::string own_extra;
-    if (!nos.empty()) {
-      FieldReader r(nos, pointer + "/extensions/opennos");
+    if (nos != nullptr && !nos->empty()) {
+      FieldReader r(*nos, pointer + "/extensions/opennos");
       std::string provenance;
       r.String("provenance", provenance);
       if (!provenance.empty()) a.provenance = provenance;

@@ -248,7 +248,12 @@ class Position {
       column_ += piece.size();
       return;
     }
-    lines_ += static_cast<size_t>(std::count(piece.begin(), piece.end(), '\n'));
+    // memchr skips the text between newlines many bytes at a time (std::count looks at each).
+    for (const char* p = piece.data(), *end = p + piece.size();
+         (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)))) != nullptr;
+         ++p) {
+      ++lines_;
+    }
     column_ = piece.size() - last - 1;
   }
   std::string At(std::string_view piece, size_t offset) const {

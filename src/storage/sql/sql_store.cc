@@ -739,17 +739,18 @@ Status SqlStore::PutFramework(const Framework& f, std::int64_t revision, bool in
 }
 
 Status SqlStore::PutItem(const Item& item, std::int64_t revision, bool insert) {
-  const std::string sql =
-      insert ? std::string("INSERT INTO items (") + kItemColumns +
-                   ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
-                   "?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)"
-             : "UPDATE items SET framework_uuid=?2, parent_uuid=?3, position=?4, type=?5,"
-               " type_name=?6, code=?7, title=?8, text=?9, urn=?10, overview=?11, version=?12,"
-               " unit_status=?13, developed_by=?14, originating_organisation=?15, approved=?16,"
-               " review=?17, validity=?18, category=?19, original_urn=?20, keywords=?21,"
-               " occupations=?22, cy_title=?23, cy_text=?24, cy_overview=?25, extra=?26,"
-               " revision=?27, child_of_uuid=?28 WHERE uuid=?1";
-  auto s = db_->Prepare(sql);
+  static const std::string kInsert =
+      std::string("INSERT INTO items (") + kItemColumns +
+      ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
+      "?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)";
+  static const std::string kUpdate =
+      "UPDATE items SET framework_uuid=?2, parent_uuid=?3, position=?4, type=?5,"
+      " type_name=?6, code=?7, title=?8, text=?9, urn=?10, overview=?11, version=?12,"
+      " unit_status=?13, developed_by=?14, originating_organisation=?15, approved=?16,"
+      " review=?17, validity=?18, category=?19, original_urn=?20, keywords=?21,"
+      " occupations=?22, cy_title=?23, cy_text=?24, cy_overview=?25, extra=?26,"
+      " revision=?27, child_of_uuid=?28 WHERE uuid=?1";
+  auto s = db_->Prepare(insert ? kInsert : kUpdate);
   if (!s.ok()) return s.status();
   Statement& st = **s;
   const UnitFields& u = item.unit;
@@ -770,15 +771,16 @@ Status SqlStore::PutItem(const Item& item, std::int64_t revision, bool insert) {
 
 Status SqlStore::PutAssociation(const Association& a, int position, std::int64_t revision,
                                    bool insert) {
-  const std::string sql =
-      insert ? std::string("INSERT INTO associations (") + kAssociationColumns +
-                   ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)"
-             : "UPDATE associations SET framework_uuid=?2, type=?3, origin_uuid=?4,"
-               " origin_framework=?5, origin_code=?6, origin_uri=?7, origin_title=?8,"
-               " dest_uuid=?9, dest_framework=?10, dest_code=?11, dest_uri=?12, dest_title=?13,"
-               " provenance=?14, score=?15, decision=?16, extra=?17, revision=?18, position=?19"
-               " WHERE uuid=?1";
-  auto s = db_->Prepare(sql);
+  static const std::string kInsert =
+      std::string("INSERT INTO associations (") + kAssociationColumns +
+      ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)";
+  static const std::string kUpdate =
+      "UPDATE associations SET framework_uuid=?2, type=?3, origin_uuid=?4,"
+      " origin_framework=?5, origin_code=?6, origin_uri=?7, origin_title=?8,"
+      " dest_uuid=?9, dest_framework=?10, dest_code=?11, dest_uri=?12, dest_title=?13,"
+      " provenance=?14, score=?15, decision=?16, extra=?17, revision=?18, position=?19"
+      " WHERE uuid=?1";
+  auto s = db_->Prepare(insert ? kInsert : kUpdate);
   if (!s.ok()) return s.status();
   Statement& st = **s;
   st.Bind(1, a.uuid).Bind(2, a.framework_uuid).Bind(3, a.type);
@@ -829,9 +831,10 @@ Status SqlStore::Delete(const char* table, const std::string& uuid) {
 Status SqlStore::AddRevision(const char* entity, const std::string& uuid,
                                 const std::string& framework, std::int64_t number,
                                 const std::string& before, const std::string& after, Write& w) {
-  auto s = db_->Prepare(
+  static const std::string kInsert =
       "INSERT INTO revisions (entity, entity_uuid, framework_uuid, number, author, at, reason,"
-      " before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      " before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  auto s = db_->Prepare(kInsert);
   if (!s.ok()) return s.status();
   Statement& st = **s;
   st.Bind(1, entity).Bind(2, uuid).Bind(3, framework).Bind(4, number);
