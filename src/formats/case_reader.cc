@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -21,6 +22,12 @@ namespace json = boost::json;
 using namespace case_detail;
 
 namespace {
+
+// std::hash over string_view, so that a map keyed by std::string is searched without a copy.
+struct TextHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 
 constexpr std::int64_t kNoSequence = std::numeric_limits<std::int64_t>::max();
 constexpr size_t kNoParent = std::numeric_limits<size_t>::max();
@@ -247,9 +254,11 @@ class CaseReader final : public JsonMemberSink {
     item.title = Str(o, "abbreviatedStatement");
     item.code = Str(o, "humanCodingScheme");
     const std::string case_type = Str(o, "CFItemType");
-    item.type = ItemTypeFromForeignName(case_type);
+    item.type = ForeignType(case_type);
     const json::object* nos = FindObject(FindObject(&o, "extensions"), "opennos");
-    if (nos != nullptr && !nos->empty()) {
+    if (const auto only_type = OnlyType(nos)) {
+      item.type = *only_type;  // what ItemFromJson gives for {"type": T}, read directly
+    } else if (nos != nullptr && !nos->empty()) {
       json::object fields = *nos;
       const bool text_is_title = fields.contains("fullStatementIsTitle");
       fields.stable_erase("fullStatementIsTitle");
@@ -287,6 +296,54 @@ class CaseReader final : public JsonMemberSink {
     tree_.emplace_back();
     items_.push_back(std::move(item));
     return Status::Ok();
+  }
+
+  // The model type of a CASE CFItemType, remembering the last answer (a package's items
+  // come with a handful of types).
+  ItemType ForeignType(const std::string& case_type) {
+    if (case_type != last_case_type_ || !last_type_) {
+      last_case_type_ = case_type;
+      last_type_ = ItemTypeFromForeignName(case_type);
+    }
+    return *last_type_;
+  }
+
+  // The type of an extensions.opennos object that holds a known type and nothing else (most
+  // items of a package OpenNOS wrote); nullopt for anything else, which ItemFromJson reads.
+  static std::optional<ItemType> OnlyType(const json::object* nos) {
+    if (nos == nullptr || nos->size() != 1 || nos->begin()->key() != "type" ||
+        !nos->begin()->value().is_string()) {
+      return std::nullopt;
+    }
+    return ParseItemType(nos->begin()->value().get_string());
+  }
+
+  // The item of the package that a node link names, or nullptr (no object, no string
+  // identifier, not a UUID, not an item).
+  const std::pair<const std::string, size_t>* LinkedItem(const json::object& a,
+                                                          std::string_view key) const {
+    const auto* v = a.if_contains(key);
+    if (v == nullptr || !v->is_object()) return nullptr;
+    const auto* id = v->get_object().if_contains("identifier");
+    if (id == nullptr || !id->is_string()) return nullptr;
+    const std::string_view text = id->get_string();
+    auto it = item_index_.find(text);  // most packages write identifiers in canonical form
+    if (it == item_index_.end()) {
+      const auto canonical = CanonicalUuid(text);
+      if (!canonical) return nullptr;
+      it = item_index_.find(*canonical);
+    }
+    return it == item_index_.end() ? nullptr : &*it;
+  }
+
+  // Whether the destination link of `a` names the document.
+  bool LinksDocument(const json::object& a) const {
+    const auto* v = a.if_contains("destinationNodeURI");
+    if (v == nullptr || !v->is_object()) return false;
+    const auto* id = v->get_object().if_contains("identifier");
+    if (id == nullptr || !id->is_string()) return false;
+    const auto canonical = CanonicalUuid(id->get_string());
+    return canonical && *canonical == doc_.framework.uuid;
   }
 
   // Reads one end of an association; `extras` receives what its link holds beyond
@@ -341,6 +398,19 @@ class CaseReader final : public JsonMemberSink {
     if (!IsValidAssociationType(type)) {
       return Error(pointer + "/associationType", "unknown association type \"" + type + "\"");
     }
+    // An item's first isChildOf to another item or the document is its place in the tree:
+    // told from the two identifiers alone, before the links are read in full.
+    std::int64_t sequence = kNoSequence;
+    if (Status s = ReadSequence(o, pointer, sequence); !s.ok()) return s;
+    if (type == "isChildOf") {
+      const auto* child = LinkedItem(o, "originNodeURI");
+      if (child != nullptr && !tree_[child->second].present) {
+        if (LinksDocument(o)) return ReadTreeLink(o, *id, index, child->second, kNoParent, sequence);
+        if (const auto* parent = LinkedItem(o, "destinationNodeURI")) {
+          return ReadTreeLink(o, *id, index, child->second, parent->second, sequence);
+        }
+      }
+    }
     Association a;
     a.uuid = *id;
     a.framework_uuid = doc_.framework.uuid;
@@ -350,29 +420,6 @@ class CaseReader final : public JsonMemberSink {
     if (Status s = ReadNode(o, "originNodeURI", pointer, a.origin, node_extras); !s.ok()) return s;
     if (Status s = ReadNode(o, "destinationNodeURI", pointer, a.destination, node_extras); !s.ok()) {
       return s;
-    }
-    std::int64_t sequence = kNoSequence;
-    if (const auto* seq = o.if_contains("sequenceNumber"); seq != nullptr && !seq->is_null()) {
-      // Real packages write "sequenceNumber": "1"; it is a number.
-      if (seq->is_string()) {
-        const std::string s(seq->get_string());
-        if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos) {
-          return Error(pointer + "/sequenceNumber", "\"" + s + "\" is not a whole number");
-        }
-        o["sequenceNumber"] = std::stoll(s);
-      } else if (!seq->is_int64() && !seq->is_uint64()) {
-        return Error(pointer + "/sequenceNumber", "expected a whole number");
-      }
-      const json::value& n = o.at("sequenceNumber");
-      sequence = n.is_int64() ? n.get_int64() : static_cast<std::int64_t>(std::min<std::uint64_t>(n.get_uint64(), kNoSequence - 1));
-    }
-    auto child = item_index_.find(a.origin.uuid);
-    auto parent = item_index_.find(a.destination.uuid);
-    const bool to_document = a.destination.uuid == doc_.framework.uuid;
-    if (type == "isChildOf" && child != item_index_.end() &&
-        (parent != item_index_.end() || to_document) && !tree_[child->second].present) {
-      return ReadTreeLink(o, *id, index, child->second,
-                          to_document ? kNoParent : parent->second, sequence);
     }
     const json::object* nos = FindObject(FindObject(&o, "extensions"), "opennos");
     std::string own_extra;
@@ -393,6 +440,27 @@ class CaseReader final : public JsonMemberSink {
     }
     KeepAssociationExtras(a, o, std::move(node_extras), own_extra);
     doc_.associations.push_back(std::move(a));
+    return Status::Ok();
+  }
+
+  // The sequenceNumber of association `o` (kNoSequence if none); a string of digits, as real
+  // packages write it, becomes the number it is.
+  Status ReadSequence(json::object& o, const std::string& pointer, std::int64_t& sequence) const {
+    const auto* seq = o.if_contains("sequenceNumber");
+    if (seq == nullptr || seq->is_null()) return Status::Ok();
+    if (seq->is_string()) {
+      const std::string s(seq->get_string());
+      if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos) {
+        return Error(pointer + "/sequenceNumber", "\"" + s + "\" is not a whole number");
+      }
+      o["sequenceNumber"] = std::stoll(s);
+    } else if (!seq->is_int64() && !seq->is_uint64()) {
+      return Error(pointer + "/sequenceNumber", "expected a whole number");
+    }
+    const json::value& n = o.at("sequenceNumber");
+    sequence = n.is_int64() ? n.get_int64()
+                            : static_cast<std::int64_t>(
+                                  std::min<std::uint64_t>(n.get_uint64(), kNoSequence - 1));
     return Status::Ok();
   }
 
@@ -589,10 +657,13 @@ class CaseReader final : public JsonMemberSink {
   json::object top_;  // top-level fields other than the document, items and associations
   std::uintmax_t size_hint_;
   std::vector<Item> items_;                             // in package order, until BuildTree
-  std::unordered_map<std::string, size_t> item_index_;  // by UUID, the place in CFItems
+  // By UUID, the place in CFItems; looked up by a string_view too (no copy of the key).
+  std::unordered_map<std::string, size_t, TextHash, std::equal_to<>> item_index_;
   std::vector<json::object> item_kept_;                 // by place in CFItems
   std::vector<TreeLink> tree_;                          // by place in CFItems
   std::unordered_set<std::string> association_ids_;
+  std::string last_case_type_;  // ForeignType's last question and answer
+  std::optional<ItemType> last_type_;
 };
 
 bool Streamed(std::string_view key) { return key == "CFItems" || key == "CFAssociations"; }

@@ -35,6 +35,12 @@ class Statement {
   Statement& BindOrNull(int i, std::string_view text) {
     return text.empty() ? BindNull(i) : Bind(i, text);
   }
+  // As Bind, for text the caller keeps alive and unchanged until the statement has run: a
+  // backend may read it in place instead of copying it (a bulk write binds millions).
+  virtual Statement& BindKept(int i, std::string_view text) { return Bind(i, text); }
+  Statement& BindKeptOrNull(int i, std::string_view text) {
+    return text.empty() ? BindNull(i) : BindKept(i, text);
+  }
 
   // Runs the statement on the first call and moves to the next row. Returns true while there
   // is a row to read. A constraint violation is Conflict; other failures are Io.

@@ -754,18 +754,21 @@ Status SqlStore::PutItem(const Item& item, std::int64_t revision, bool insert) {
   if (!s.ok()) return s.status();
   Statement& st = **s;
   const UnitFields& u = item.unit;
-  st.Bind(1, item.uuid).Bind(2, item.framework_uuid).BindOrNull(3, item.parent_uuid);
-  st.Bind(4, item.position).Bind(5, ItemTypeName(item.type)).BindOrNull(6, item.type_name);
-  st.BindOrNull(7, item.code).BindOrNull(8, item.title).BindOrNull(9, item.text);
-  st.BindOrNull(10, u.urn).BindOrNull(11, u.overview);
+  // The item outlives the statement's run: its text is bound in place (BindKept).
+  st.BindKept(1, item.uuid).BindKept(2, item.framework_uuid).BindKeptOrNull(3, item.parent_uuid);
+  st.Bind(4, item.position).BindKept(5, ItemTypeName(item.type));
+  st.BindKeptOrNull(6, item.type_name).BindKeptOrNull(7, item.code);
+  st.BindKeptOrNull(8, item.title).BindKeptOrNull(9, item.text);
+  st.BindKeptOrNull(10, u.urn).BindKeptOrNull(11, u.overview);
   if (u.version != 0) st.Bind(12, u.version);
-  st.BindOrNull(13, u.status).BindOrNull(14, u.developed_by);
-  st.BindOrNull(15, u.originating_organisation).BindOrNull(16, u.approved);
-  st.BindOrNull(17, u.review).BindOrNull(18, u.validity).BindOrNull(19, u.category);
-  st.BindOrNull(20, u.original_urn).BindOrNull(21, ListToJson(u.keywords));
-  st.BindOrNull(22, ListToJson(u.occupations)).BindOrNull(23, item.cy.title);
-  st.BindOrNull(24, item.cy.text).BindOrNull(25, item.cy.overview).BindOrNull(26, item.extra);
-  st.Bind(27, revision).BindOrNull(28, item.child_of_uuid);
+  st.BindKeptOrNull(13, u.status).BindKeptOrNull(14, u.developed_by);
+  st.BindKeptOrNull(15, u.originating_organisation).BindKeptOrNull(16, u.approved);
+  st.BindKeptOrNull(17, u.review).BindKeptOrNull(18, u.validity);
+  st.BindKeptOrNull(19, u.category).BindKeptOrNull(20, u.original_urn);
+  st.BindOrNull(21, ListToJson(u.keywords)).BindOrNull(22, ListToJson(u.occupations));
+  st.BindKeptOrNull(23, item.cy.title).BindKeptOrNull(24, item.cy.text);
+  st.BindKeptOrNull(25, item.cy.overview).BindKeptOrNull(26, item.extra);
+  st.Bind(27, revision).BindKeptOrNull(28, item.child_of_uuid);
   return st.Run();
 }
 
@@ -837,9 +840,10 @@ Status SqlStore::AddRevision(const char* entity, const std::string& uuid,
   auto s = db_->Prepare(kInsert);
   if (!s.ok()) return s.status();
   Statement& st = **s;
-  st.Bind(1, entity).Bind(2, uuid).Bind(3, framework).Bind(4, number);
-  st.Bind(5, w.who.author).Bind(6, w.at).BindOrNull(7, w.who.reason);
-  st.BindOrNull(8, before).BindOrNull(9, after);
+  // Every text here outlives the statement's run: bound in place.
+  st.BindKept(1, entity).BindKept(2, uuid).BindKept(3, framework).Bind(4, number);
+  st.BindKept(5, w.who.author).BindKept(6, w.at).BindKeptOrNull(7, w.who.reason);
+  st.BindKeptOrNull(8, before).BindKeptOrNull(9, after);
   ++w.report.revisions;
   return st.Run();
 }

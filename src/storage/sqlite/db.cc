@@ -24,6 +24,12 @@ Statement& Statement::Bind(int i, std::string_view text) {
   return *this;
 }
 
+Statement& Statement::BindKept(int i, std::string_view text) {
+  // SQLITE_STATIC: read in place; the caller keeps the text until the statement has run.
+  sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  return *this;
+}
+
 Statement& Statement::Bind(int i, std::int64_t value) {
   sqlite3_bind_int64(stmt_, i, value);
   return *this;
@@ -109,8 +115,14 @@ Status Database::Exec(const std::string& sql) {
 }
 
 Result<sql::Statement*> Database::Prepare(const std::string& sql) {
+  for (const Recent& r : recent_) {
+    if (r.sql != nullptr && *r.sql == sql) return &r.statement->Reset();
+  }
   auto it = cache_.find(sql);
-  if (it != cache_.end()) return &it->second->Reset();
+  if (it != cache_.end()) {
+    recent_[next_recent_++ % recent_.size()] = {&it->first, it->second.get()};
+    return &it->second->Reset();
+  }
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
                          SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,6 +29,7 @@ class Statement final : public sql::Statement {
   Statement& Bind(int i, std::int64_t value) override;
   Statement& Bind(int i, double value) override;
   Statement& BindNull(int i) override;
+  Statement& BindKept(int i, std::string_view text) override;
   Result<bool> Step() override;
 
   int ColumnCount() const override { return sqlite3_column_count(stmt_); }
@@ -82,6 +84,14 @@ class Database final : public sql::Database {
 
   sqlite3* db_;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  // The statements prepared most recently, by their text in cache_: a bulk write asks for the
+  // same few again and again, and comparing texts costs less than hashing them.
+  struct Recent {
+    const std::string* sql = nullptr;
+    Statement* statement = nullptr;
+  };
+  std::array<Recent, 4> recent_{};
+  size_t next_recent_ = 0;
 };
 
 }  // namespace opennos::sqlite
