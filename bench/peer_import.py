@@ -9,7 +9,7 @@ What it does, as `opennos import` does:
 - reads the whole file and parses it with `json.load`;
 - opens the database as opennos does (src/storage/sqlite/db.cc): WAL, synchronous=NORMAL,
   foreign_keys=ON (deferred in the import's transaction), a 64 MB page cache, temp_store=MEMORY;
-- uses the same schema as opennos (the tables and indexes of opennos's first migration, copied
+- uses the same schema as opennos (the tables and indexes of opennos's migrations 1 to 4, copied
   below, so every insert also maintains the same indexes and foreign-key checks);
 - derives the framework's and each item's UUID as opennos does (a name-based UUID v5 from
   the framework's code and edition, then from the framework's UUID and the item's code), unless
@@ -51,7 +51,8 @@ from datetime import datetime, timezone
 # opennos's namespace for name-based UUIDs (src/core/uuid.cc).
 OPENNOS_NAMESPACE = uuidlib.UUID("3f6c1a52-7d0e-5b8a-9c41-2e6f0d9b7a13")
 
-# The schema of opennos's first migration (src/storage/sqlite/migrations.cc).
+# The schema of opennos's migrations 1 to 4 (src/storage/sql/migrations.cc); the peer leaves
+# the items' tree_link_uuid empty (it derives no identifiers).
 SCHEMA = """
 CREATE TABLE frameworks (
   uuid TEXT PRIMARY KEY,
@@ -77,9 +78,12 @@ CREATE TABLE items (
   original_urn TEXT, keywords TEXT, occupations TEXT,
   cy_title TEXT, cy_text TEXT, cy_overview TEXT,
   extra TEXT,
-  revision INTEGER NOT NULL
+  revision INTEGER NOT NULL,
+  child_of_uuid TEXT,
+  tree_link_uuid TEXT
 );
 CREATE INDEX items_by_framework ON items (framework_uuid, type);
+CREATE INDEX items_by_tree_link ON items (tree_link_uuid);
 CREATE INDEX items_by_parent ON items (parent_uuid);
 CREATE INDEX items_by_urn ON items (urn COLLATE NOCASE) WHERE urn IS NOT NULL;
 CREATE TABLE associations (
@@ -108,7 +112,6 @@ CREATE TABLE revisions (
   after TEXT
 );
 CREATE INDEX revisions_by_entity ON revisions (entity_uuid, number);
-CREATE INDEX revisions_by_framework ON revisions (framework_uuid, id);
 CREATE TABLE change_log (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   framework_uuid TEXT NOT NULL,

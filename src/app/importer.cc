@@ -119,6 +119,27 @@ class ProgressSource final : public ByteSource {
 
 }  // namespace
 
+namespace {
+
+// ReadWholeFile, in pieces, telling `options.read_progress` (if any) how far it has come.
+Result<std::string> ReadWholeFileShowingProgress(const std::string& path,
+                                                 const ImportOptions& options) {
+  if (options.read_progress == nullptr) return ReadWholeFile(path);
+  auto size = ImportableSize(path);
+  if (!size.ok()) return size.status();
+  ProgressSource in(path, options);
+  std::string content;
+  content.reserve(static_cast<size_t>(*size));
+  for (;;) {
+    auto piece = in.Next();
+    if (!piece.ok()) return piece.status();
+    if (piece->empty()) return content;
+    content.append(*piece);
+  }
+}
+
+}  // namespace
+
 Result<std::string> ReadWholeFile(const std::string& path) {
   auto size_or = ImportableSize(path);
   if (!size_or.ok()) return size_or.status();
@@ -188,7 +209,7 @@ Result<SaveReport> ImportFiles(Store& store, const std::vector<std::string>& pat
       files.AddRead(std::move(*doc), format, path);
       continue;
     }
-    auto content = ReadWholeFile(path);
+    auto content = ReadWholeFileShowingProgress(path, options);
     if (!content.ok()) return content.status();
     if (Status s = files.Add(*content, path); !s.ok()) return s;
   }

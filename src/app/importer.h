@@ -17,8 +17,9 @@ struct ImportOptions {
   FileFormat format = FileFormat::kAuto;  // kAuto: recognise each file from its content
   ChangeContext who;
   ProgressFn progress = nullptr;  // called as items are written
-  // Called as a package that is read in pieces (CASE) comes in: after each tenth of it, and at
-  // its end, with the bytes read so far and the file's size.
+  // Called as each file comes in (a CASE package is read as it streams in; any other file is
+  // read whole, then read as its format says): after each tenth of it, and at its end, with
+  // the bytes read so far and the file's size.
   void (*read_progress)(const std::string& path, std::uintmax_t read, std::uintmax_t size,
                         void* context) = nullptr;
   void* progress_context = nullptr;  // given to both

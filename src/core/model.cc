@@ -5,6 +5,8 @@
 #include <cctype>
 #include <utility>
 
+#include "core/uuid.h"
+
 namespace opennos {
 
 bool IsPublic(const Framework& f) {
@@ -130,6 +132,14 @@ bool UnitFields::empty() const {
          developed_by.empty() && originating_organisation.empty() && approved.empty() &&
          review.empty() && validity.empty() && category.empty() && original_urn.empty() &&
          keywords.empty() && occupations.empty();
+}
+
+std::string DerivedChildOfUuid(std::string_view item_uuid) {
+  return NameUuid(item_uuid, "isChildOf");
+}
+
+std::string ChildOfUuid(const Item& item) {
+  return item.child_of_uuid.empty() ? DerivedChildOfUuid(item.uuid) : item.child_of_uuid;
 }
 
 }  // namespace opennos

@@ -110,11 +110,17 @@ struct Item {
   UnitFields unit;
   WelshText cy;
   // The identifier of the item's tree (isChildOf) association when a CASE package gave it
-  // one of its own; empty: derived from the item's UUID (case_detail::ChildOfIdentifier).
+  // one of its own; empty: derived from the item's UUID (ChildOfUuid).
   std::string child_of_uuid;
   std::string extra;
   std::int64_t revision = 0;
 };
+
+// The identifier of an item's tree (isChildOf) association in CASE: its own child_of_uuid, or
+// else a name-based UUID of the item's UUID (DerivedChildOfUuid). Like any CASE identifier it
+// names one object in the whole store (the store refuses a second).
+std::string ChildOfUuid(const Item& item);
+std::string DerivedChildOfUuid(std::string_view item_uuid);
 
 // One end of an association: an item of OpenNOS (uuid, with framework and code where known)
 // or a node outside it (uri, title, identifier as given).

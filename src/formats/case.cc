@@ -257,13 +257,9 @@ json::object DerivedItem(const Framework& f, const Item& item, const CaseOptions
   return d;
 }
 
-std::string DerivedChildOfIdentifier(const Item& item) {
-  return NameUuid(item.uuid, "isChildOf");
-}
+std::string DerivedChildOfIdentifier(const Item& item) { return DerivedChildOfUuid(item.uuid); }
 
-std::string ChildOfIdentifier(const Item& item) {
-  return item.child_of_uuid.empty() ? DerivedChildOfIdentifier(item) : item.child_of_uuid;
-}
+std::string ChildOfIdentifier(const Item& item) { return ChildOfUuid(item); }
 
 json::object DerivedChildOf(const FrameworkDoc& doc, const Item& item, const Item* parent,
                             const CaseOptions& o) {

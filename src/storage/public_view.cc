@@ -42,6 +42,14 @@ Result<Item> PublicView::GetItem(std::string_view uuid) {
   return item;
 }
 
+Result<Item> PublicView::ItemWithChildOf(std::string_view association_uuid) {
+  auto item = base_.ItemWithChildOf(association_uuid);
+  if (item.ok() && !Visible(item->framework_uuid)) {
+    return Status::NotFound("no isChildOf association " + std::string(association_uuid));
+  }
+  return item;
+}
+
 Result<std::vector<Item>> PublicView::FindUnitsByUrn(std::string_view urn) {
   auto units = base_.FindUnitsByUrn(urn);
   if (!units.ok()) return units;

@@ -19,6 +19,7 @@ class PublicView final : public Store {
   Result<FrameworkDoc> LoadFramework(std::string_view uuid) override;
   Result<FrameworkDoc> LoadFrameworkOutline(std::string_view uuid) override;
   Result<Item> GetItem(std::string_view uuid) override;
+  Result<Item> ItemWithChildOf(std::string_view association_uuid) override;
   Result<std::vector<Item>> FindUnitsByUrn(std::string_view urn) override;
   Result<std::vector<UnitRef>> ListUnits() override;
   Result<std::vector<Association>> AssociationsOf(std::string_view item_uuid) override;

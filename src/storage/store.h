@@ -75,6 +75,9 @@ class Store {
   }
   // One item by UUID; NotFound if there is none.
   virtual Result<Item> GetItem(std::string_view uuid) = 0;
+  // The item whose tree (isChildOf) association has this CASE identifier (ChildOfUuid);
+  // NotFound if there is none. An index lookup, whatever the size of the store.
+  virtual Result<Item> ItemWithChildOf(std::string_view association_uuid) = 0;
   // The units with this URN (compared without regard to case), newest edition first.
   virtual Result<std::vector<Item>> FindUnitsByUrn(std::string_view urn) = 0;
   // Every unit of every framework, in no particular order.

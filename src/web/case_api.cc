@@ -181,22 +181,26 @@ Result<std::optional<json::object>> StoredAssociation(Store& store, const std::s
   return std::optional<json::object>();
 }
 
-// The tree (isChildOf) association `id`. The tree is not stored as associations, and a tree
-// association's identifier is derived or kept from an imported package, so this reads every
-// framework in turn.
+// The tree (isChildOf) association `id`. The tree is not stored as associations: the store
+// finds the item whose tree association has this identifier (an index lookup), and it is
+// rendered from that item and its parent.
 Result<std::optional<json::object>> TreeAssociation(Store& store, const std::string& id,
                                                     const CaseOptions& o) {
-  auto list = store.ListFrameworks();
-  if (!list.ok()) return list.status();
-  for (const auto& summary : *list) {
-    auto doc = store.LoadFramework(summary.framework.uuid);
-    if (!doc.ok()) return doc.status();
-    doc->associations.clear();
-    for (auto& a : CaseAssociationsJson(*doc, o)) {
-      if (IdentifierIs(a.as_object(), id)) return std::optional<json::object>(a.as_object());
-    }
+  auto item = store.ItemWithChildOf(id);
+  if (!item.ok()) {
+    if (item.status().code() == Status::Code::kNotFound) return std::optional<json::object>();
+    return item.status();
   }
-  return std::optional<json::object>();
+  auto doc = store.LoadFramework(item->framework_uuid);
+  if (!doc.ok()) return doc.status();
+  std::unordered_set<std::string> needed{item->uuid};
+  if (!item->parent_uuid.empty()) needed.insert(item->parent_uuid);
+  json::array found;
+  AppendRendered(
+      Slice(*doc, std::move(needed), {}), o,
+      [&](const json::object& a) { return IdentifierIs(a, id); }, found);
+  if (found.empty()) return std::optional<json::object>();
+  return std::optional<json::object>(found.front().as_object());
 }
 
 // ---- definitions and rubrics, kept from imported packages in Framework::extra["case"]

@@ -119,6 +119,19 @@ TEST_F(CliTest, ImportWithProgressSaysHowMuchOfAPackageItHasRead) {
       << run.err;
 }
 
+TEST_F(CliTest, ImportWithProgressSaysHowMuchOfAnyFileItHasRead) {
+  ASSERT_EQ(Opennos({"init"}).exit_code, 0);
+  for (const std::string& file : {test::Fixture("good/tiny.csv"), test::Fixture("good/tiny.json"),
+                                  test::Fixture("catalogue/nos-catalogue.csv")}) {
+    const CliRun run = Opennos({"import", "--progress", "--no-index", file});
+    ASSERT_EQ(run.exit_code, 0) << file << ": " << run.err;
+    const std::string size = std::to_string(std::filesystem::file_size(file));
+    EXPECT_NE(run.err.find("opennos: " + file + ": " + size + " bytes read (100 %)\n"),
+              std::string::npos)
+        << file << ": " << run.err;
+  }
+}
+
 TEST_F(CliTest, InitReportsADataDirectoryItCannotCreate) {
   test::WriteFile(dir_.File("a-file"), "x");
   const CliRun run = RunCli(dir_.path() / "a-file" / "data", {"init"});

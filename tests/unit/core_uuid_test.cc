@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <string>
+#include <utility>
 
 #include "core/codec.h"
 #include "core/uuid.h"
@@ -51,6 +53,28 @@ TEST(NameUuid, GivesTheStandardVersion5Uuid) {
   // RFC 4122 namespace for DNS names; the value Python's uuid.uuid5 gives for "python.org".
   EXPECT_EQ(NameUuid("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "python.org"),
             "886313e1-3b8a-5372-9b90-0c9aee199e5d");
+}
+
+TEST(NameUuid, GivesTheStandardUuidForNamesOfEveryLengthAroundABlock) {
+  // Python's uuid.uuid5 in the DNS namespace: the namespace's 16 bytes and the name fill one
+  // SHA-1 block, one and a bit, exactly one, or several.
+  const std::string_view dns = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
+  std::string long_name;
+  for (int i = 0; i < 13; ++i) long_name += "long name ";
+  const std::pair<std::string, std::string_view> cases[] = {
+      {"", "4ebd0208-8328-5d69-8c44-ec50939c0967"},
+      {std::string(39, 'x'), "2f80c0d1-1c62-579f-8d68-e61ad5592c9b"},
+      {std::string(40, 'y'), "b31f942e-dc87-58c7-b8b9-51825eb9fb8d"},
+      {std::string(47, 'w'), "75bb32f8-ee67-58e0-8460-b4f702f19dd1"},
+      {std::string(48, 'z'), "959e56cf-ee75-5d96-976c-78f625e589f2"},
+      {long_name, "d8c75e1e-a2a9-56ba-8cc8-4469f7516aea"},
+  };
+  for (const auto& [name, expected] : cases) {
+    EXPECT_EQ(NameUuid(dns, name), expected) << name.size() << " bytes";
+  }
+  EXPECT_EQ(NameUuid("6BA7B810-9DAD-11D1-80B4-00C04FD430C8", "python.org"),
+            "886313e1-3b8a-5372-9b90-0c9aee199e5d")
+      << "a namespace in capitals";
 }
 
 TEST(NameUuid, IsStableAndDependsOnBothNamespaceAndName) {

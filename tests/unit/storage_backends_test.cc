@@ -132,6 +132,64 @@ TEST_P(StoreTest, LoadsAnOutlineWithTheItemsInTreeOrderAndOnlyTheFieldsAnalysisR
   EXPECT_EQ(store_->LoadFrameworkOutline(NewUuid()).status().code(), Status::Code::kNotFound);
 }
 
+TEST_P(StoreTest, FindsAnItemByItsTreeAssociationIdentifierKeptOrDerived) {
+  FrameworkDoc doc = SampleFramework("ML", "2024");
+  Item& kept = ItemCoded(doc, "A1");
+  kept.child_of_uuid = "5e0c6a10-a000-4000-8000-0000000000c1";
+  Save(doc);
+  auto found = store_->ItemWithChildOf(kept.child_of_uuid);
+  ASSERT_TRUE(found.ok()) << found.status().message();
+  EXPECT_EQ(found->uuid, kept.uuid);
+  for (const Item& item : doc.items) {
+    auto by_id = store_->ItemWithChildOf(ChildOfUuid(item));
+    ASSERT_TRUE(by_id.ok()) << item.code;
+    EXPECT_EQ(by_id->uuid, item.uuid);
+  }
+  EXPECT_EQ(store_->ItemWithChildOf(DerivedChildOfUuid(kept.uuid)).status().code(),
+            Status::Code::kNotFound)
+      << "an item with an identifier of its own is not found by the derived one";
+  EXPECT_EQ(store_->ItemWithChildOf(NewUuid()).status().code(), Status::Code::kNotFound);
+}
+
+TEST_P(StoreTest, RefusesATreeAssociationIdentifierAnotherFrameworkUses) {
+  FrameworkDoc first = SampleFramework("ML", "2024");
+  ItemCoded(first, "A1").child_of_uuid = "5e0c6a10-a000-4000-8000-0000000000c1";
+  Save(first);
+  const auto frameworks = [&] { return store_->ListFrameworks()->size(); };
+  const auto refused = [&](const FrameworkDoc& doc, const std::string& what) {
+    auto r = store_->SaveFrameworks({doc}, kAlice);
+    ASSERT_FALSE(r.ok()) << what;
+    EXPECT_EQ(r.status().code(), Status::Code::kConflict) << what;
+    EXPECT_NE(r.status().message().find("another framework"), std::string::npos)
+        << what << ": " << r.status().message();
+    EXPECT_EQ(frameworks(), 1u) << what << ": nothing written";
+  };
+  {  // the same kept identifier in another framework
+    FrameworkDoc other = SampleFramework("CM", "2024");
+    ItemCoded(other, "A1").child_of_uuid = ItemCoded(first, "A1").child_of_uuid;
+    refused(other, "a kept identifier twice");
+  }
+  {  // another framework's derived tree identifier kept as this one's
+    FrameworkDoc other = SampleFramework("CM", "2024");
+    ItemCoded(other, "A1").child_of_uuid = DerivedChildOfUuid(ItemCoded(first, "A1.K1").uuid);
+    refused(other, "a derived identifier kept");
+  }
+  {  // another framework's association
+    FrameworkDoc other = SampleFramework("CM", "2024");
+    ItemCoded(other, "A1").child_of_uuid = first.associations.front().uuid;
+    refused(other, "an association's identifier");
+  }
+  {  // an association with another framework's tree identifier
+    FrameworkDoc other = SampleFramework("CM", "2024");
+    other.associations.front().uuid = ItemCoded(first, "A1").child_of_uuid;
+    refused(other, "a tree identifier as an association's");
+  }
+  // The framework itself may save it again, changed or not.
+  ItemCoded(first, "A1").title = "Renamed";
+  Save(first);
+  EXPECT_EQ(store_->ItemWithChildOf(ItemCoded(first, "A1").child_of_uuid)->title, "Renamed");
+}
+
 TEST_P(StoreTest, ReportsNotFoundForWhatItDoesNotHold) {
   const std::string unknown = NewUuid();
   EXPECT_EQ(store_->GetFramework(unknown).status().code(), Status::Code::kNotFound);

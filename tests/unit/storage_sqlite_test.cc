@@ -92,5 +92,27 @@ TEST(SqliteStoreOpen, RefusesADatabaseWithANewerSchemaVersion) {
   EXPECT_EQ(test::QueryInt(db, "SELECT count(*) FROM frameworks"), 1) << "the data is untouched";
 }
 
+TEST(SqliteStoreOpen, MigrationFourGivesEveryStoredItemItsTreeAssociationIdentifier) {
+  test::ScratchDir dir;
+  FrameworkDoc doc = SampleFramework("ML", "2024");
+  doc.items.front().child_of_uuid = "5e0c6a10-a000-4000-8000-0000000000c1";
+  ASSERT_TRUE(test::OpenStoreIn(dir.path())->SaveFrameworks({doc}, kAlice).ok());
+  // Back to schema 3, as a store written before migration 4 was.
+  const std::string db = test::DatabaseIn(dir.path());
+  test::ExecSql(db,
+                "DROP INDEX items_by_tree_link; ALTER TABLE items DROP COLUMN tree_link_uuid;"
+                " CREATE INDEX revisions_by_framework ON revisions (framework_uuid, id);"
+                " DELETE FROM schema_migrations WHERE version = 4");
+  auto store = test::OpenStoreIn(dir.path());
+  EXPECT_EQ(test::QueryInt(db, "SELECT max(version) FROM schema_migrations"), 4);
+  EXPECT_EQ(test::QueryInt(db, "SELECT count(*) FROM items WHERE tree_link_uuid IS NULL"), 0);
+  EXPECT_EQ(test::QueryInt(db, "SELECT count(*) FROM sqlite_master WHERE name = 'revisions_by_framework'"), 0);
+  for (const Item& item : doc.items) {
+    auto found = store->ItemWithChildOf(ChildOfUuid(item));
+    ASSERT_TRUE(found.ok()) << item.code << ": " << found.status().message();
+    EXPECT_EQ(found->uuid, item.uuid);
+  }
+}
+
 }  // namespace
 }  // namespace opennos

@@ -4,7 +4,10 @@
 #include <chrono>
 #include <ctime>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "core/model.h"
 
 namespace opennos::sql {
 namespace {
@@ -13,7 +16,31 @@ struct Migration {
   int version;
   const char* description;
   const char* sql;
+  // What SQL cannot do, run after `sql` in the same transaction (nullptr: nothing).
+  Status (*then)(Database& db) = nullptr;
 };
+
+// Migration 4: every item's tree association identifier, as the store now writes it.
+Status FillChildOfUuids(Database& db) {
+  auto select = db.Prepare("SELECT uuid, child_of_uuid FROM items WHERE tree_link_uuid IS NULL");
+  if (!select.ok()) return select.status();
+  std::vector<std::pair<std::string, std::string>> rows;
+  if (Status s = Collect(**select, rows, [](const Statement& r) {
+        Item item;
+        item.uuid = r.Text(0);
+        item.child_of_uuid = r.Text(1);
+        return std::make_pair(item.uuid, ChildOfUuid(item));
+      });
+      !s.ok()) {
+    return s;
+  }
+  auto update = db.Prepare("UPDATE items SET tree_link_uuid = ? WHERE uuid = ?");
+  if (!update.ok()) return update.status();
+  for (const auto& [uuid, link] : rows) {
+    if (Status s = (*update)->Reset().Bind(1, link).Bind(2, uuid).Run(); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
 
 // Append only: a migration, once released, is never edited.
 const std::vector<Migration>& Migrations() {
@@ -154,6 +181,16 @@ CREATE TABLE server_secrets (
 )sql"},
       {3, "items: the identifier of an item's isChildOf association, kept from a CASE package",
        "ALTER TABLE items ADD COLUMN child_of_uuid TEXT"},
+      // The service finds a tree association by its identifier through an index, and the
+      // store keeps CASE identifiers unique across frameworks; revisions are never read by
+      // framework, so that index only slowed every write.
+      {4, "items: every tree association's identifier, indexed; revisions no longer indexed by framework",
+       R"sql(
+ALTER TABLE items ADD COLUMN tree_link_uuid TEXT;
+CREATE INDEX items_by_tree_link ON items (tree_link_uuid);
+DROP INDEX revisions_by_framework;
+)sql",
+       FillChildOfUuids},
   };
   return kMigrations;
 }
@@ -200,6 +237,11 @@ Result<int> ApplyPending(Database& db) {
     if (*again >= m.version) continue;
     if (Status s = db.Exec(m.sql); !s.ok()) {
       return s.WithContext("migration " + std::to_string(m.version));
+    }
+    if (m.then != nullptr) {
+      if (Status s = m.then(db); !s.ok()) {
+        return s.WithContext("migration " + std::to_string(m.version));
+      }
     }
     auto insert = db.Prepare(
         "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)");

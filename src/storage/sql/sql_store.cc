@@ -198,6 +198,7 @@ class SqlStore final : public Store {
   Result<FrameworkDoc> LoadFramework(std::string_view uuid) override;
   Result<FrameworkDoc> LoadFrameworkOutline(std::string_view uuid) override;
   Result<Item> GetItem(std::string_view uuid) override;
+  Result<Item> ItemWithChildOf(std::string_view association_uuid) override;
   Result<std::vector<Item>> FindUnitsByUrn(std::string_view urn) override;
   Result<std::vector<UnitRef>> ListUnits() override;
   Result<std::vector<Association>> AssociationsOf(std::string_view item_uuid) override;
@@ -235,6 +236,11 @@ class SqlStore final : public Store {
   Status PutItem(const Item& item, std::int64_t revision, bool insert);
   Status PutAssociation(const Association& a, int position, std::int64_t revision, bool insert);
   Status Delete(const char* table, const std::string& uuid);
+  // A CASE identifier names one object in the whole store: Conflict if the identifier an item
+  // keeps for its tree association (child_of_uuid) is another framework's item, association
+  // or tree association, or if a new association's is another framework's tree association.
+  Status CheckChildOfUuid(const Item& item);
+  Status CheckAssociationUuid(const Association& a);
   // Conflict unless the framework or item is at the expected revision.
   Status Check(const Precondition& p);
   // The highest revision number recorded for an entity (0 if none).
@@ -362,6 +368,19 @@ Result<Item> SqlStore::GetItem(std::string_view uuid) {
   auto row = (*s)->Step();
   if (!row.ok()) return row.status();
   if (!*row) return Status::NotFound("no item " + std::string(uuid));
+  Item item = ReadItem(**s);
+  (*s)->Reset();
+  return item;
+}
+
+Result<Item> SqlStore::ItemWithChildOf(std::string_view association_uuid) {
+  auto s = db_->Prepare(std::string("SELECT ") + kItemColumns +
+                        " FROM items WHERE tree_link_uuid = ? ORDER BY uuid LIMIT 1");
+  if (!s.ok()) return s.status();
+  (*s)->Bind(1, association_uuid);
+  auto row = (*s)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound("no isChildOf association " + std::string(association_uuid));
   Item item = ReadItem(**s);
   (*s)->Reset();
   return item;
@@ -637,6 +656,7 @@ Status SqlStore::SaveItems(const FrameworkDoc& doc, Write& w) {
         if (!last.ok()) return last.status();
         number = *last + 1;
       }
+      RETURN_IF_ERROR(CheckChildOfUuid(item));
       if (Status s = PutItem(item, number, true); !s.ok()) {
         return s.code() == Status::Code::kConflict
                    ? Status::Conflict("item " + item.uuid + " belongs to another framework")
@@ -648,6 +668,7 @@ Status SqlStore::SaveItems(const FrameworkDoc& doc, Write& w) {
       const std::string after = ItemSnapshot(item);
       if (it->second.first != after) {
         const std::int64_t number = it->second.second + 1;
+        RETURN_IF_ERROR(CheckChildOfUuid(item));
         RETURN_IF_ERROR(PutItem(item, number, false));
         RETURN_IF_ERROR(AddRevision("item", item.uuid, fw, number, it->second.first, after, w));
         ++w.report.items_changed;
@@ -687,6 +708,7 @@ Status SqlStore::SaveAssociations(const FrameworkDoc& doc, Write& w) {
     const int position = static_cast<int>(i);
     auto it = stored.find(a.uuid);
     if (it == stored.end()) {
+      RETURN_IF_ERROR(CheckAssociationUuid(a));
       auto last = LastRevisionNumber(a.uuid);
       if (!last.ok()) return last.status();
       if (Status s = PutAssociation(a, position, *last + 1, true); !s.ok()) {
@@ -741,15 +763,15 @@ Status SqlStore::PutFramework(const Framework& f, std::int64_t revision, bool in
 Status SqlStore::PutItem(const Item& item, std::int64_t revision, bool insert) {
   static const std::string kInsert =
       std::string("INSERT INTO items (") + kItemColumns +
-      ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
-      "?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)";
+      ", tree_link_uuid) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,"
+      "?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29)";
   static const std::string kUpdate =
       "UPDATE items SET framework_uuid=?2, parent_uuid=?3, position=?4, type=?5,"
       " type_name=?6, code=?7, title=?8, text=?9, urn=?10, overview=?11, version=?12,"
       " unit_status=?13, developed_by=?14, originating_organisation=?15, approved=?16,"
       " review=?17, validity=?18, category=?19, original_urn=?20, keywords=?21,"
       " occupations=?22, cy_title=?23, cy_text=?24, cy_overview=?25, extra=?26,"
-      " revision=?27, child_of_uuid=?28 WHERE uuid=?1";
+      " revision=?27, child_of_uuid=?28, tree_link_uuid=?29 WHERE uuid=?1";
   auto s = db_->Prepare(insert ? kInsert : kUpdate);
   if (!s.ok()) return s.status();
   Statement& st = **s;
@@ -768,7 +790,7 @@ Status SqlStore::PutItem(const Item& item, std::int64_t revision, bool insert) {
   st.BindOrNull(21, ListToJson(u.keywords)).BindOrNull(22, ListToJson(u.occupations));
   st.BindKeptOrNull(23, item.cy.title).BindKeptOrNull(24, item.cy.text);
   st.BindKeptOrNull(25, item.cy.overview).BindKeptOrNull(26, item.extra);
-  st.Bind(27, revision).BindKeptOrNull(28, item.child_of_uuid);
+  st.Bind(27, revision).BindKeptOrNull(28, item.child_of_uuid).Bind(29, ChildOfUuid(item));
   return st.Run();
 }
 
@@ -795,6 +817,40 @@ Status SqlStore::PutAssociation(const Association& a, int position, std::int64_t
   if (a.score) st.Bind(15, *a.score);
   st.BindOrNull(16, a.decision).BindOrNull(17, a.extra).Bind(18, revision).Bind(19, position);
   return st.Run();
+}
+
+Status SqlStore::CheckChildOfUuid(const Item& item) {
+  if (item.child_of_uuid.empty()) return Status::Ok();  // derived from the item's own UUID
+  auto s = db_->Prepare(
+      "SELECT framework_uuid FROM items WHERE tree_link_uuid = ?1 AND framework_uuid <> ?2"
+      " UNION ALL SELECT framework_uuid FROM items WHERE uuid = ?1 AND framework_uuid <> ?2"
+      " UNION ALL SELECT framework_uuid FROM associations WHERE uuid = ?1 AND framework_uuid <> ?2"
+      " LIMIT 1");
+  if (!s.ok()) return s.status();
+  (*s)->Bind(1, item.child_of_uuid).Bind(2, item.framework_uuid);
+  auto row = (*s)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::Ok();
+  const std::string other = (*s)->Text(0);
+  (*s)->Reset();
+  return Status::Conflict("item " + item.uuid + ": the identifier " + item.child_of_uuid +
+                          " of its isChildOf association is already used in another framework (" +
+                          other + ")");
+}
+
+Status SqlStore::CheckAssociationUuid(const Association& a) {
+  auto s = db_->Prepare(
+      "SELECT framework_uuid FROM items WHERE tree_link_uuid = ? AND framework_uuid <> ? LIMIT 1");
+  if (!s.ok()) return s.status();
+  (*s)->Bind(1, a.uuid).Bind(2, a.framework_uuid);
+  auto row = (*s)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::Ok();
+  const std::string other = (*s)->Text(0);
+  (*s)->Reset();
+  return Status::Conflict("association " + a.uuid +
+                          ": the identifier is an isChildOf association's in another framework (" +
+                          other + ")");
 }
 
 Result<std::int64_t> SqlStore::LastRevisionNumber(const std::string& uuid) {
