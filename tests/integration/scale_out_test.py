@@ -357,8 +357,11 @@ class TwoServersOnOneDatabase(unittest.TestCase):
         process = subprocess.Popen([BINARY, "--data", self.work, "--database", self.url,
                                     "import", "--no-index", "--progress", path],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        # Wait until it is writing (its first progress line), then kill it.
+        # Wait until it is writing (its first "items written" line, after those saying how
+        # much of the file it has read), then kill it.
         line = process.stderr.readline()
+        while line.endswith("%)\n") and "bytes read" in line:
+            line = process.stderr.readline()
         self.assertIn("items written", line)
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
