@@ -244,8 +244,11 @@ void AnalysisJobs::Run(AnalysisJob& job, Store* store) {
   if (options_.on_start) options_.on_start(job);
   const AnalysisRequest& req = job.request();
   auto result = std::make_shared<AnalysisResult>();
+  // The outline holds every field duplicates, coverage and crosswalk read (and their pages
+  // show); editions also reads units' overviews and the authored replacedBy associations.
+  const bool whole = req.kind == AnalysisKind::kEditions;
   for (const std::string& uuid : req.frameworks) {
-    auto doc = store->LoadFramework(uuid);
+    auto doc = whole ? store->LoadFramework(uuid) : store->LoadFrameworkOutline(uuid);
     if (!doc.ok()) {
       job.Finish(AnalysisJob::State::kFailed, nullptr, doc.status());
       return;

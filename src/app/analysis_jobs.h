@@ -51,7 +51,10 @@ struct AnalysisRequest {
 
 // A finished job's reports, with the frameworks they point into.
 struct AnalysisResult {
-  std::deque<FrameworkDoc> docs;                   // in the order of AnalysisRequest::frameworks
+  // In the order of AnalysisRequest::frameworks. Editions: whole frameworks. The others: their
+  // outlines (Store::LoadFrameworkOutline: the record and each item's uuid, parent, position,
+  // type, code, title, text and URN; no associations), enough for their reports and pages.
+  std::deque<FrameworkDoc> docs;
   analysis::DuplicatesReport duplicates;           // kDuplicates
   analysis::CoverageReport coverage;               // kCoverage
   analysis::CrosswalkReport crosswalk;             // kCrosswalk

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -254,6 +255,55 @@ TEST_F(AnalysisJobsTest, RunsEveryKind) {
   EXPECT_EQ(report.split.size(), 1u);
   EXPECT_EQ(report.removed.size(), 6u);
   EXPECT_EQ(report.added.size(), 2u);
+}
+
+// Duplicates, coverage and crosswalk read outlines, editions whole frameworks: each report is
+// the one the engine gives over whole frameworks, byte for byte.
+TEST_F(AnalysisJobsTest, ReadsOutlinesWhereTheyAreEnoughAndGivesTheSameReports) {
+  auto store = test::OpenStoreIn(dir_->path());
+  const FrameworkDoc ml = *store->LoadFramework(ml_);
+  const FrameworkDoc ml_2012 = *store->LoadFramework(ml_2012_);
+  const FrameworkDoc cm = *store->LoadFramework(cm_);
+  analysis::RunOptions options;
+  options.threshold = 0.3;
+  AnalysisJobs jobs(Opener());
+  auto run = [&](AnalysisKind kind, std::vector<std::string> frameworks) {
+    AnalysisRequest r;
+    r.kind = kind;
+    r.frameworks = std::move(frameworks);
+    r.threshold = options.threshold;
+    r.exact_threshold = 0.6;
+    auto s = jobs.Submit(r);
+    EXPECT_TRUE(s && s->job->WaitFor(30s));
+    EXPECT_EQ(s->job->state(), AnalysisJob::State::kDone) << AnalysisKindName(kind);
+    return s->job->result();
+  };
+  auto outlined = [](const FrameworkDoc& doc) {
+    const bool overviews = std::any_of(doc.items.begin(), doc.items.end(),
+                                       [](const Item& i) { return !i.unit.overview.empty(); });
+    return doc.associations.empty() && !overviews;
+  };
+  ASSERT_FALSE(outlined(ml));  // the demo has overviews and associations to leave out
+  ASSERT_FALSE(ml_2012.associations.empty() && ml.associations.empty());
+
+  auto duplicates = run(AnalysisKind::kDuplicates, {ml_});
+  EXPECT_TRUE(outlined(duplicates->docs.at(0)));
+  EXPECT_EQ(analysis::DuplicatesJson(duplicates->duplicates),
+            analysis::DuplicatesJson(*analysis::FindDuplicates(ml, options)));
+  auto coverage = run(AnalysisKind::kCoverage, {ml_, cm_});
+  EXPECT_TRUE(outlined(coverage->docs.at(0)) && outlined(coverage->docs.at(1)));
+  EXPECT_EQ(analysis::CoverageJson(coverage->coverage),
+            analysis::CoverageJson(*analysis::FindCoverage(ml, cm, options)));
+  auto crosswalk = run(AnalysisKind::kCrosswalk, {ml_, cm_});
+  EXPECT_TRUE(outlined(crosswalk->docs.at(0)) && outlined(crosswalk->docs.at(1)));
+  EXPECT_EQ(analysis::CrosswalkJson(crosswalk->crosswalk),
+            analysis::CrosswalkJson(*analysis::FindCrosswalk(ml, cm, options, 0.6)));
+  // Editions compares units' overviews and follows authored links: whole frameworks.
+  auto editions = run(AnalysisKind::kEditions, {ml_2012_, ml_});
+  EXPECT_FALSE(outlined(editions->docs.at(0)) && outlined(editions->docs.at(1)));
+  EXPECT_EQ(analysis::EditionsJson(editions->editions.at(0)),
+            analysis::EditionsJson(*analysis::CompareEditions(
+                ml_2012, ml, analysis::EditionsReport::By::kAuto, options)));
 }
 
 TEST_F(AnalysisJobsTest, StoppingTheRunnerCancelsWhatIsLeft) {
