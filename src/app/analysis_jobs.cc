@@ -55,7 +55,6 @@ std::string AnalysisRequest::Key() const {
   if (kind == AnalysisKind::kCrosswalk) key += "|x=" + NumberText(exact_threshold);
   if (kind == AnalysisKind::kEditions) key += "|by=" + std::to_string(static_cast<int>(by));
   key += "|v=" + std::to_string(store_version);
-  if (!owner.empty()) key += "|owner=" + owner;
   return key;
 }
 

@@ -41,11 +41,12 @@ struct AnalysisRequest {
   double exact_threshold = 0.9;                                           // crosswalk only
   analysis::EditionsReport::By by = analysis::EditionsReport::By::kAuto;  // editions only
   std::int64_t store_version = 0;  // the store's LastChange() when asked: a new one, a new job
-  // Who asked: a signed-in user's id, or empty for anyone. A signed-in user's jobs are their
-  // own (only they may cancel them), so they are never shared with anyone else's.
+  // Who asked first: a signed-in user's id, or empty for nobody. Only the owner may cancel a
+  // job. Not part of the key: whoever asks the same question joins the job (the caller decides
+  // who may ask about which frameworks).
   std::string owner;
 
-  // Equal for requests that ask for the same thing.
+  // Equal for requests that ask for the same thing, whoever asks.
   std::string Key() const;
 };
 

@@ -4,21 +4,40 @@
 
 namespace opennos {
 
+Result<bool> PublicView::Shown(const Framework& f) {
+  if (IsPublic(f)) return true;
+  if (organisations_.empty()) return false;
+  auto owner = base_.Accounts().FrameworkOwner(f.uuid);
+  if (!owner.ok()) return owner.status();
+  return !owner->empty() &&
+         std::find(organisations_.begin(), organisations_.end(), *owner) != organisations_.end();
+}
+
 bool PublicView::Visible(const std::string& framework_uuid) {
   auto f = base_.GetFramework(framework_uuid);
-  return f.ok() && IsPublic(*f);
+  if (!f.ok()) return false;
+  auto shown = Shown(*f);
+  return shown.ok() && *shown;
 }
 
 Result<std::vector<FrameworkSummary>> PublicView::ListFrameworks() {
   auto list = base_.ListFrameworks();
   if (!list.ok()) return list;
-  std::erase_if(*list, [](const FrameworkSummary& s) { return !IsPublic(s.framework); });
-  return list;
+  std::vector<FrameworkSummary> out;
+  for (auto& s : *list) {
+    auto shown = Shown(s.framework);
+    if (!shown.ok()) return shown.status();
+    if (*shown) out.push_back(std::move(s));
+  }
+  return out;
 }
 
 Result<Framework> PublicView::GetFramework(std::string_view uuid) {
   auto f = base_.GetFramework(uuid);
-  if (f.ok() && !IsPublic(*f)) return Status::NotFound("no framework " + std::string(uuid));
+  if (!f.ok()) return f;
+  auto shown = Shown(*f);
+  if (!shown.ok()) return shown.status();
+  if (!*shown) return Status::NotFound("no framework " + std::string(uuid));
   return f;
 }
 
@@ -64,7 +83,9 @@ Result<std::vector<UnitRef>> PublicView::ListUnits() {
   if (!list.ok()) return list.status();
   std::vector<std::string> hidden;
   for (const auto& s : *list) {
-    if (!IsPublic(s.framework)) hidden.push_back(s.framework.uuid);
+    auto shown = Shown(s.framework);
+    if (!shown.ok()) return shown.status();
+    if (!*shown) hidden.push_back(s.framework.uuid);
   }
   if (hidden.empty()) return units;
   std::erase_if(*units, [&](const UnitRef& u) {

@@ -3,6 +3,11 @@
 // IsPublic holds, and their items, the associations for which IsPublic holds (not crosswalk
 // suggestions an editor has not accepted), and revisions. The site's public pages, its
 // read API and the CASE service read through it, so a draft never leaks through any of them.
+// A reader's view also shows the frameworks of some organisations, drafts included (the
+// analyses give a member with read-drafts their organisation's drafts this way).
+
+#include <string>
+#include <vector>
 
 #include "storage/store.h"
 
@@ -10,8 +15,11 @@ namespace opennos {
 
 class PublicView final : public Store {
  public:
-  // `base` must outlive the view. Not thread-safe, like any Store.
-  explicit PublicView(Store& base) : base_(base) {}
+  // `base` must outlive the view. Not thread-safe, like any Store. `organisations` (ids): whose
+  // own frameworks the view shows too, whatever their status; their associations and items
+  // are filtered as a public framework's are. Empty: what the public may read, nothing more.
+  explicit PublicView(Store& base, std::vector<std::string> organisations = {})
+      : base_(base), organisations_(std::move(organisations)) {}
 
   Result<std::vector<FrameworkSummary>> ListFrameworks() override;
   // NotFound for a framework the public may not read, as for one that does not exist.
@@ -39,10 +47,13 @@ class PublicView final : public Store {
   }
 
  private:
-  // Whether the framework with this UUID is public (false when it does not exist).
+  // Whether the framework with this UUID is shown (false when it does not exist).
   bool Visible(const std::string& framework_uuid);
+  // Whether `f` is shown: public, or owned by one of organisations_.
+  Result<bool> Shown(const Framework& f);
 
   Store& base_;
+  const std::vector<std::string> organisations_;
 };
 
 }  // namespace opennos

@@ -61,7 +61,7 @@ Response Crosswalk(const Context& ctx) { return Report(ctx, AnalysisKind::kCross
 Response Editions(const Context& ctx) { return Report(ctx, AnalysisKind::kEditions); }
 
 Response Job(const Context& ctx) {
-  auto job = ctx.jobs == nullptr ? nullptr : ctx.jobs->Find(ctx.params.at(0));
+  auto job = FindJob(ctx, ctx.params.at(0));
   if (job == nullptr) {
     return NoStore(JsonError(404, "no analysis job \"" + ctx.params.at(0) +
                                       "\" (finished jobs are kept for a few minutes)"));

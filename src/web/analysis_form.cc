@@ -105,13 +105,38 @@ double DefaultThreshold(AnalysisKind kind) {
   return 0.8;
 }
 
+PublicView ReaderView(const Context& ctx) {
+  Store& whole = ctx.full_store != nullptr ? *ctx.full_store : ctx.store;
+  std::vector<std::string> organisations;
+  if (ctx.user != nullptr) {
+    for (const Membership& m : ctx.user->Where(Permission::kReadDrafts)) {
+      organisations.push_back(m.organisation_id);
+    }
+  }
+  return PublicView(whole, std::move(organisations));
+}
+
+std::shared_ptr<AnalysisJob> FindJob(const Context& ctx, const std::string& id) {
+  auto job = ctx.jobs == nullptr ? nullptr : ctx.jobs->Find(id);
+  if (job == nullptr) return nullptr;
+  PublicView reader = ReaderView(ctx);
+  for (const std::string& uuid : job->request().frameworks) {
+    auto f = reader.GetFramework(uuid);
+    if (f.ok()) continue;
+    if (f.status().code() == Status::Code::kNotFound) return nullptr;
+    throw std::runtime_error(f.status().message());
+  }
+  return job;
+}
+
 Result<AnalysisForm> ReadAnalysisForm(const Context& ctx, AnalysisKind kind, bool strict) {
   const Request& q = ctx.request;
-  auto uuid = ResolveFramework(ctx.store, ctx.params.at(0));
+  PublicView reader = ReaderView(ctx);
+  auto uuid = ResolveFramework(reader, ctx.params.at(0));
   if (!uuid.ok()) return uuid.status();
-  auto framework = ctx.store.GetFramework(*uuid);
+  auto framework = reader.GetFramework(*uuid);
   if (!framework.ok()) return framework.status();
-  auto all = ctx.store.ListFrameworks();
+  auto all = reader.ListFrameworks();
   if (!all.ok()) return all.status();
 
   AnalysisForm form;
@@ -174,7 +199,7 @@ Result<AnalysisForm> ReadAnalysisForm(const Context& ctx, AnalysisKind kind, boo
     if (form.against_text.empty()) {
       if (strict)
         form.errors.push_back({"against", "against is required: the framework to compare with"});
-    } else if (auto other = ResolveFramework(ctx.store, form.against_text); !other.ok()) {
+    } else if (auto other = ResolveFramework(reader, form.against_text); !other.ok()) {
       if (other.status().code() != Status::Code::kNotFound) return other.status();
       form.errors.push_back({"against", "There is no framework \"" + form.against_text +
                                             "\": choose one from the list"});
@@ -183,7 +208,7 @@ Result<AnalysisForm> ReadAnalysisForm(const Context& ctx, AnalysisKind kind, boo
                              "Choose a different framework: a crosswalk links two "
                              "frameworks (for one framework, find its duplicates)"});
     } else {
-      auto against = ctx.store.GetFramework(*other);
+      auto against = reader.GetFramework(*other);
       if (!against.ok()) return against.status();
       form.against = *against;
     }
@@ -243,7 +268,7 @@ CancelOutcome CancelJob(const Context& ctx, const std::string& id) {
     out.refused = std::move(refused);
     return out;
   }
-  out.job = ctx.jobs == nullptr ? nullptr : ctx.jobs->Find(id);
+  out.job = FindJob(ctx, id);
   if (out.job == nullptr) {
     const std::string message =
         "There is no analysis job \"" + id + "\" (finished jobs are kept for a few minutes).";

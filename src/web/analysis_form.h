@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/analysis_jobs.h"
+#include "storage/public_view.h"
 #include "web/respond.h"
 
 namespace opennos::web {
@@ -36,11 +37,23 @@ struct AnalysisForm {
   bool missing_against() const;
 };
 
+// The frameworks the person asking may analyse, as a read-only store over the whole one: the
+// public frameworks, and for someone signed in the frameworks of each organisation where their
+// role allows read-drafts (docs/accounts.md), drafts included. To anyone else such a draft is
+// not there (NotFound), as in the public view. Lives no longer than `ctx`.
+PublicView ReaderView(const Context& ctx);
+
+// The job `id` when the person asking may read every framework it analyses (ReaderView);
+// otherwise nullptr, exactly as for no such job, so that neither a job nor its existence shows
+// outside the organisations whose drafts it read. Counts as asking about it.
+std::shared_ptr<AnalysisJob> FindJob(const Context& ctx, const std::string& id);
+
 // The default threshold of each analysis (as the CLI's).
 double DefaultThreshold(AnalysisKind kind);
 
-// Reads the analysis `kind` for the framework ctx.params[0]. NotFound when that framework does
-// not exist; bad parameters are listed in `errors`. With `strict`, unknown parameters are
+// Reads the analysis `kind` for the framework ctx.params[0], naming frameworks as ReaderView
+// shows them. NotFound when that framework does not exist (for this reader); bad parameters
+// are listed in `errors`. With `strict`, unknown parameters are
 // errors too, and a missing ?against= is one.
 Result<AnalysisForm> ReadAnalysisForm(const Context& ctx, AnalysisKind kind, bool strict);
 
@@ -50,8 +63,9 @@ struct AnalysisRun {
   Outcome outcome = Outcome::kBusy;
   std::shared_ptr<AnalysisJob> job;  // null when busy
 };
-// Submits the form's job (or joins the one asked for before) and waits up to form.wait for it.
-// With a wait of 0, a job made by this request is never waited for (pending).
+// Submits the form's job (or joins the one asked for before, by anyone: ReadAnalysisForm has
+// checked that this reader may read its frameworks) and waits up to form.wait for it. With a
+// wait of 0, a job made by this request is never waited for (pending).
 AnalysisRun RunAnalysis(const Context& ctx, const AnalysisForm& form);
 
 // The API's 400 naming every bad parameter of `form`; nullopt when there is none.
@@ -62,9 +76,9 @@ std::optional<Response> FormErrorsJson(const AnalysisForm& form);
 std::optional<Response> UnfinishedJson(const AnalysisRun& run);
 
 // Cancels the job `id` (a write: the site has checked the session's CSRF token or the bearer
-// token). Only its owner may, and only while they may still read the framework it analyses
-// (viewer or above in the organisation that owns it). Returns the job, or the refusal: 401,
-// 403, or 404 for no such job.
+// token), for everyone who follows it. Only its owner (who started it) may, and only while
+// they may still read the framework it analyses (viewer or above in the organisation that
+// owns it). Returns the job, or the refusal: 401, 403, or 404 for no such job (FindJob).
 struct CancelOutcome {
   std::shared_ptr<AnalysisJob> job;
   std::optional<Response> refused;

@@ -57,6 +57,16 @@ std::unordered_set<std::string> NewestEditions(Store& store) {
   return out;
 }
 
+// A draft's item, where its organisation reads it (the public item pages do not show drafts).
+std::string DraftUrl(const Framework& f, const Item& item) {
+  return "/drafts/" + f.uuid + "/items/" + item.uuid;
+}
+
+// A framework's page: its suite page, or a draft's task list.
+std::string FrameworkUrl(const Framework& f) {
+  return IsPublic(f) ? SuiteUrl(f) : "/drafts/" + f.uuid;
+}
+
 // Links to units and statements of the frameworks a report covers.
 class Linker {
  public:
@@ -66,9 +76,10 @@ class Linker {
   json::object Unit(const Item* unit, const Framework& f) const {
     if (unit == nullptr) return json::object{{"label", "(no unit)"}, {"url", ""}, {"title", ""}};
     const std::string label = analysis::UnitLabel(unit);
-    return json::object{{"label", label == unit->code ? label : unit->code + " (" + label + ")"},
-                        {"title", unit->title},
-                        {"url", UnitUrl(*unit, f, newest_.count(f.uuid) > 0)}};
+    return json::object{
+        {"label", label == unit->code ? label : unit->code + " (" + label + ")"},
+        {"title", unit->title},
+        {"url", IsPublic(f) ? UnitUrl(*unit, f, newest_.count(f.uuid) > 0) : DraftUrl(f, *unit)}};
   }
 
   // A statement: {"code", "unit", "text"} and, when `other` is given, the text cut into runs
@@ -80,7 +91,8 @@ class Linker {
     json::object o{{"code", item.code},
                    {"unit", Unit(s.units[i], s.doc->framework)},
                    {"text", text},
-                   {"item_url", "/items/" + item.uuid}};
+                   {"item_url", IsPublic(s.doc->framework) ? "/items/" + item.uuid
+                                                           : DraftUrl(s.doc->framework, item)}};
     o["runs"] = other != nullptr ? MarkCommonWords(text, *other)
                                  : json::array{json::object{{"text", text}, {"common", false}}};
     return o;
@@ -105,7 +117,7 @@ json::object BaseModel(const AnalysisForm& form, const std::string& heading) {
   json::object model{{"title", heading + ": " + Name(f)},
                      {"heading", heading},
                      {"caption", f.title + " (" + Name(f) + ")"},
-                     {"suite_url", SuiteUrl(f)},
+                     {"suite_url", FrameworkUrl(f)},
                      {"suite_title", f.title},
                      {"code", f.code},
                      {"nav_suites", true}};
@@ -224,7 +236,8 @@ Response AnalysisPage(const Context& ctx, AnalysisKind kind, const char* page, B
   if (!form.ok()) return Fail(ctx, form.status());
   json::object model = BaseModel(*form, Heading(*form));
   if (model["form"].as_object()["has_against"].as_bool()) {
-    model["form"].as_object()["frameworks"] = Choices(ctx.store, *form);
+    PublicView reader = ReaderView(ctx);
+    model["form"].as_object()["frameworks"] = Choices(reader, *form);
   }
   if (!form->errors.empty()) return HtmlPage(400, page, std::move(model), ctx);
   if (form->missing_against()) return HtmlPage(200, page, std::move(model), ctx);
@@ -449,8 +462,8 @@ json::object EditionComparison(const Linker& links, const analysis::EditionsRepo
   json::object counts{{"unchanged", r.unchanged.size()}, {"changed", r.changed.size()},
                       {"merged", r.merged.size()},       {"split", r.split.size()},
                       {"removed", r.removed.size()},     {"added", r.added.size()}};
-  return json::object{{"older", json::object{{"edition", older.edition}, {"url", SuiteUrl(older)}}},
-                      {"newer", json::object{{"edition", newer.edition}, {"url", SuiteUrl(newer)}}},
+  return json::object{{"older", json::object{{"edition", older.edition}, {"url", FrameworkUrl(older)}}},
+                      {"newer", json::object{{"edition", newer.edition}, {"url", FrameworkUrl(newer)}}},
                       {"counts", std::move(counts)},
                       {"rows", std::move(out)}};
 }
@@ -485,7 +498,7 @@ Response Editions(const Context& ctx) {
 }
 
 Response Job(const Context& ctx) {
-  auto job = ctx.jobs == nullptr ? nullptr : ctx.jobs->Find(ctx.params.at(0));
+  auto job = FindJob(ctx, ctx.params.at(0));
   if (job == nullptr) {
     return NoStore(NotFoundPage(ctx,
                                 "There is no analysis with this address: it finished more "
@@ -495,7 +508,8 @@ Response Job(const Context& ctx) {
   const AnalysisRequest& req = job->request();
   const std::string& uuid =
       req.kind == AnalysisKind::kEditions ? req.frameworks.back() : req.frameworks.front();
-  auto f = ctx.store.GetFramework(uuid);
+  PublicView reader = ReaderView(ctx);
+  auto f = reader.GetFramework(uuid);
   if (!f.ok()) return Fail(ctx, f.status());
   AnalysisForm form;
   form.kind = req.kind;

@@ -465,6 +465,71 @@ class OrganisationsTest(unittest.TestCase):
                                        "other-admin@example.org", "other-admin").status, 409)
 
 
+class AnalysisSharingTest(unittest.TestCase):
+    """Analysis jobs through the real server: a finished job answers anyone who may read every
+    framework it read (anyone for published ones; for a draft, the members of its organisation
+    only), and to anyone else a job over a draft is not there at all."""
+
+    DRAFT = json.dumps({
+        "opennos": "framework/1",
+        "framework": {"code": "SHAREDRAFT", "edition": "1", "title": "A draft to analyse",
+                      "status": "draft"},
+        "items": [{"type": "unit", "code": "S1", "title": "Share analyses", "children": [
+            {"type": "performance-criterion", "code": "S1.P1",
+             "text": "Agree objectives with your team and review them regularly"},
+            {"type": "performance-criterion", "code": "S1.P2",
+             "text": "Agree the objectives with your team and review them every month"}]}]})
+
+    @classmethod
+    def setUpClass(cls):
+        answer = api("POST", f"/organisations/{DEMO_ORG}/import", "admin", cls.DRAFT)
+        assert answer.status == 200, answer
+
+    def test_a_finished_job_over_a_published_framework_answers_everyone(self):
+        ask = "/frameworks/ML/duplicates?threshold=0.6391"
+        first = api("GET", ask + "&wait=10", "viewer")
+        self.assertEqual(first.status, 200, first)
+        # wait=0 never waits for a job the request itself starts (202): a 200 is the shared one.
+        for who in ("other-admin", None, "editor"):
+            with self.subTest(who=who):
+                again = api("GET", ask + "&wait=0", who)
+                self.assertEqual(again.status, 200, again)
+                self.assertEqual(again.body, first.body)
+
+    def test_a_job_over_a_draft_is_shared_inside_its_organisation_only(self):
+        ask = "/frameworks/SHAREDRAFT/duplicates?threshold=0.5"
+        outside = ("other-admin", None)
+        before = {who: api("GET", ask + "&wait=0", who) for who in outside}
+        for who, answer in before.items():
+            self.assertEqual(answer.status, 404, (who, answer))
+        started = api("GET", ask + "&wait=0", "viewer")
+        self.assertEqual(started.status, 202, started)
+        job = started.json()["job"]["id"]
+        joined = api("GET", ask + "&wait=0", "reviewer")
+        if joined.status == 202:  # else it had finished already
+            self.assertEqual(joined.json()["job"]["id"], job)
+        self.assertEqual(api("GET", "/analysis/jobs/" + job, "reviewer").status, 200)
+        report = api("GET", ask + "&wait=10", "reviewer")
+        self.assertEqual(report.status, 200, report)
+        self.assertEqual(len(report.json()["pairs"]), 1)
+        shared = api("GET", ask + "&wait=0", "editor")
+        self.assertEqual((shared.status, shared.body), (200, report.body))
+        never = "0123456789abcdef0123456789abcdef"
+        for who in outside:
+            with self.subTest(who=who):
+                after = api("GET", ask + "&wait=1", who)  # not a cached answer
+                self.assertEqual((after.status, after.body), (404, before[who].body))
+                for path in ("/api/v1/analysis/jobs/", "/analysis/jobs/"):
+                    headers = {"Authorization": "Bearer " + TOKENS[who]} if who else {}
+                    found = request("GET", path + job, headers)
+                    unknown = request("GET", path + never, headers)
+                    self.assertEqual(found.status, 404, found)
+                    self.assertEqual(found.body.replace(job.encode(), b"ID"),
+                                     unknown.body.replace(never.encode(), b"ID"))
+        cancel = api("POST", f"/analysis/jobs/{job}/cancel", "other-admin")
+        self.assertEqual(cancel.status, 404, cancel)
+
+
 class DocumentedSecuredOperationsTest(server_test.DocumentedAnswers, unittest.TestCase):
     """The secured operations' live answers match openapi.json, and each documented status is
     provoked."""
@@ -703,7 +768,7 @@ class PasswordsNeverInClearTest(unittest.TestCase):
 def load_tests(loader, standard_tests, pattern):
     """The leak check last, so that it sees every answer the others got."""
     order = [SignInTest, ApiTokenTest, DocumentedSecuredOperationsTest, PermissionMatrixTest,
-             OrganisationsTest, LockOutTest, PasswordsNeverInClearTest]
+             OrganisationsTest, AnalysisSharingTest, LockOutTest, PasswordsNeverInClearTest]
     suite = unittest.TestSuite()
     for case in order:
         suite.addTests(loader.loadTestsFromTestCase(case))

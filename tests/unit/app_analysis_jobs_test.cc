@@ -113,10 +113,15 @@ TEST_F(AnalysisJobsTest, TheSameRequestJoinsOneJobAndAnotherStartsItsOwn) {
   auto changed = jobs.Submit(Duplicates(0.7, 2));  // the store moved on
   AnalysisRequest mine = Duplicates(0.7);
   mine.owner = "a-user-id";
-  auto own = jobs.Submit(mine);  // a signed-in user's job is theirs alone
-  ASSERT_TRUE(first && again && other && changed && own);
-  EXPECT_NE(first->job, own->job);
-  EXPECT_EQ(jobs.Submit(mine)->job, own->job);
+  auto joined = jobs.Submit(mine);  // whoever asks the same joins it (the site checks who may)
+  AnalysisRequest theirs = Duplicates(0.72);
+  theirs.owner = "a-user-id";
+  auto own = jobs.Submit(theirs);
+  ASSERT_TRUE(first && again && other && changed && joined && own);
+  EXPECT_EQ(first->job, joined->job);
+  EXPECT_FALSE(joined->created);
+  EXPECT_EQ(joined->job->request().owner, "");  // it stays whoever's it was first
+  EXPECT_EQ(own->job->request().owner, "a-user-id");
   EXPECT_EQ(first->job, again->job);
   EXPECT_FALSE(again->created);
   EXPECT_NE(first->job, other->job);

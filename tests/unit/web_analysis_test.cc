@@ -58,6 +58,17 @@ class AnalysisWebTest : public ::testing::Test {
                     ->SaveFrameworks({test::EmptyFramework("EMPTY", "1"), one},
                                      ChangeContext{"test", "fixtures"})
                     .ok());
+    // A draft of the demo's organisation, with two near-identical statements.
+    FrameworkDoc draft = test::EmptyFramework("DRAFTX", "1");
+    draft.framework.status = FrameworkStatus::kDraft;
+    test::AddItem(draft, ItemType::kUnit, "D1");
+    test::AddItem(draft, ItemType::kPerformanceCriterion, "D1.P1", "D1").text =
+        "Agree objectives with your team and review them regularly";
+    test::AddItem(draft, ItemType::kPerformanceCriterion, "D1.P2", "D1").text =
+        "Agree the objectives with your team and review them every month";
+    ChangeContext owned{"test", "fixtures"};
+    owned.organisation = std::string(DemoOrganisationId());
+    ASSERT_TRUE(store->SaveFrameworks({draft}, owned).ok());
   }
   static void TearDownTestSuite() { delete dir_; }
 
@@ -71,6 +82,15 @@ class AnalysisWebTest : public ::testing::Test {
     auto token = IssueToken(store->Accounts(), user->id, "test", root, NowSeconds());
     EXPECT_TRUE(token.ok());
     return "Bearer " + token->secret;
+  }
+
+  // A new organisation of another kind, for people outside the demo's.
+  static std::string AddOtherOrganisation(const std::string& name) {
+    auto store = test::OpenStoreIn(dir_->path());
+    auto org = AddOrganisation(store->Accounts(), name, OrganisationKind::kEmployer,
+                               CommandLineActor("test"), NowSeconds());
+    EXPECT_TRUE(org.ok()) << org.status().message();
+    return org.ok() ? org->id : std::string();
   }
 
   static StoreFactory Opener() {
@@ -430,15 +450,8 @@ Request GetAs(const std::string& target, const std::string& authorization) {
 TEST_F(AnalysisWebTest, OnlyTheSignedInPersonWhoStartedAJobMayCancelIt) {
   const std::string viewer = TokenFor("viewer@example.org", Role::kViewer);
   const std::string editor = TokenFor("editor@example.org", Role::kEditor);
-  std::string other_org;
-  {
-    auto store = test::OpenStoreIn(dir_->path());
-    auto org = AddOrganisation(store->Accounts(), "Elsewhere", OrganisationKind::kEmployer,
-                               CommandLineActor("test"), NowSeconds());
-    ASSERT_TRUE(org.ok());
-    other_org = org->id;
-  }
-  const std::string outsider = TokenFor("outsider@example.org", Role::kAdmin, other_org);
+  const std::string outsider =
+      TokenFor("outsider@example.org", Role::kAdmin, AddOtherOrganisation("Elsewhere"));
   Gate gate;
   SiteOptions options;
   options.analysis.workers = 1;
@@ -456,10 +469,13 @@ TEST_F(AnalysisWebTest, OnlyTheSignedInPersonWhoStartedAJobMayCancelIt) {
   const std::string anyones =
       job_of(site.Handle(Get("/api/v1/frameworks/ML/duplicates?threshold=0.93&wait=0")));
   const std::string theirs =
-      job_of(site.Handle(GetAs("/api/v1/frameworks/ML/duplicates?threshold=0.93&wait=0", viewer)));
+      job_of(site.Handle(GetAs("/api/v1/frameworks/ML/duplicates?threshold=0.935&wait=0", viewer)));
   const std::string outsiders = job_of(
-      site.Handle(GetAs("/api/v1/frameworks/ML/duplicates?threshold=0.93&wait=0", outsider)));
-  EXPECT_NE(anyones, theirs);  // a signed-in user's job is their own
+      site.Handle(GetAs("/api/v1/frameworks/ML/duplicates?threshold=0.937&wait=0", outsider)));
+  // The viewer asking what nobody in particular asked joins that job, which stays nobody's.
+  EXPECT_EQ(job_of(site.Handle(
+                GetAs("/api/v1/frameworks/ML/duplicates?threshold=0.93&wait=0", viewer))),
+            anyones);
   const std::string cancel = "/api/v1/analysis/jobs/" + theirs + "/cancel";
   EXPECT_EQ(site.Handle(Post(cancel, "")).status, 401);
   EXPECT_EQ(site.Handle(Post(cancel, editor)).status, 403);  // not the editor's job
@@ -494,6 +510,167 @@ TEST_F(AnalysisWebTest, OnlyTheSignedInPersonWhoStartedAJobMayCancelIt) {
   EXPECT_TRUE(Has(site.Handle(GetAs("/analysis/jobs/" + again, viewer)).body,
                   "stopped before it finished"));
   EXPECT_EQ(site.Handle(Post("/analysis/jobs/" + again + "/cancel", "")).status, 401);
+}
+
+// --- Sharing jobs: anyone who may read every framework a job reads -------------------------------
+
+// A job's identifier from a 202 answer.
+std::string JobOf(const Response& r) {
+  EXPECT_EQ(r.status, 202) << r.body;
+  if (r.status != 202) return "";
+  return std::string(json::parse(r.body).at("job").at("id").as_string());
+}
+
+// A site whose one worker holds every job until the gate opens (at the end at the latest).
+struct HeldSite {
+  Gate gate;
+  Site site;
+  explicit HeldSite(StoreFactory open, int workers = 1)
+      : site(std::move(open), {}, Options(gate, workers)) {}
+  ~HeldSite() { gate.Open(); }
+  static SiteOptions Options(Gate& gate, int workers) {
+    SiteOptions options;
+    options.analysis.workers = workers;
+    options.analysis.on_start = [&gate](const AnalysisJob&) { gate.Wait(); };
+    return options;
+  }
+  Response Ask(const std::string& target, const std::string& authorization = "") {
+    return site.Handle(authorization.empty() ? Get(target) : GetAs(target, authorization));
+  }
+  Response Cancel(const std::string& id, const std::string& authorization) {
+    return site.Handle(Post("/api/v1/analysis/jobs/" + id + "/cancel", authorization));
+  }
+};
+
+TEST_F(AnalysisWebTest, AJobOverPublicFrameworksIsSharedWithAnyoneWhoAsksTheSame) {
+  const std::string viewer = TokenFor("share-viewer@example.org", Role::kViewer);
+  const std::string outsider =
+      TokenFor("share-outsider@example.org", Role::kViewer, AddOtherOrganisation("Share Ltd"));
+  const std::string ask = "/api/v1/frameworks/ML/coverage?against=CM&threshold=0.41";
+  {
+    HeldSite held(Opener());
+    // The viewer starts it; while it runs, someone of another organisation and someone signed
+    // out asking the same join it.
+    const std::string id = JobOf(held.Ask(ask + "&wait=0", viewer));
+    EXPECT_EQ(JobOf(held.Ask(ask + "&wait=0", outsider)), id);
+    EXPECT_EQ(JobOf(held.Ask(ask + "&wait=0")), id);
+    EXPECT_EQ(held.Ask("/api/v1/analysis/jobs/" + id, outsider).status, 200);
+    EXPECT_EQ(held.Ask("/analysis/jobs/" + id).status, 200);
+    EXPECT_EQ(held.Cancel(id, outsider).status, 403);  // only who started it may cancel it
+    held.gate.Open();
+    // Once done, its result answers everyone at once: a new job asked with wait=0 would be
+    // 202 (never waited for).
+    const Response mine = held.Ask(ask + "&wait=10", viewer);
+    ASSERT_EQ(mine.status, 200) << mine.body;
+    for (const std::string& who : {outsider, std::string()}) {
+      const Response r = held.Ask(ask + "&wait=0", who);
+      EXPECT_EQ(r.status, 200) << who;
+      EXPECT_EQ(r.body, mine.body) << who;
+    }
+    EXPECT_EQ(held.Ask("/suites/ML/coverage?against=CM&threshold=0.41&wait=0", outsider).status,
+              200);
+  }
+}
+
+TEST_F(AnalysisWebTest, AJobOverADraftIsSharedOnlyInsideItsOrganisation) {
+  const std::string viewer = TokenFor("draft-viewer@example.org", Role::kViewer);
+  const std::string editor = TokenFor("draft-editor@example.org", Role::kEditor);
+  const std::string outsider =
+      TokenFor("draft-outsider@example.org", Role::kAdmin, AddOtherOrganisation("Draft Ltd"));
+  FrameworkDoc draft;
+  const std::string uuid = Load("DRAFTX", &draft);
+  const std::string ask = "/api/v1/frameworks/DRAFTX/duplicates?threshold=0.5";
+  const std::string page = "/suites/DRAFTX/duplicates?threshold=0.5";
+  const std::string covered = "/api/v1/frameworks/ML/coverage?against=DRAFTX%401&threshold=0.5";
+  HeldSite held(Opener());
+  // Before anyone asks: to someone outside the organisation and to someone signed out, the
+  // draft is not there.
+  const Response outsider_before = held.Ask(ask + "&wait=0", outsider);
+  const Response anonymous_before = held.Ask(ask + "&wait=0");
+  EXPECT_EQ(outsider_before.status, 404);
+  EXPECT_EQ(anonymous_before.status, 404);
+  EXPECT_EQ(held.Ask(covered + "&wait=0", outsider).status, 400);
+  // The frameworks to compare with: the draft is among them for its organisation only.
+  const std::string option = "<option value=\"DRAFTX@1\">";
+  EXPECT_TRUE(Has(held.Ask("/suites/ML/coverage", editor).body, option));
+  EXPECT_FALSE(Has(held.Ask("/suites/ML/coverage", outsider).body, option));
+  EXPECT_FALSE(Has(held.Ask("/suites/ML/coverage").body, option));
+
+  // A viewer of the organisation starts it; an editor there joins it.
+  const std::string id = JobOf(held.Ask(ask + "&wait=0", viewer));
+  EXPECT_EQ(JobOf(held.Ask(ask + "&wait=0", editor)), id);
+  EXPECT_EQ(held.Ask(page + "&wait=0", editor).status, 202);
+  EXPECT_EQ(held.Ask("/api/v1/analysis/jobs/" + id, editor).status, 200);
+  EXPECT_EQ(held.Ask("/analysis/jobs/" + id, editor).status, 200);
+
+  // Outside it nothing changed: the same answers as before, and the job is not there at all,
+  // exactly as a job that never existed.
+  const Response outsider_after = held.Ask(ask + "&wait=0", outsider);
+  EXPECT_EQ(outsider_after.status, outsider_before.status);
+  EXPECT_EQ(outsider_after.body, outsider_before.body);
+  const Response anonymous_after = held.Ask(ask + "&wait=1");  // not the cached answer
+  EXPECT_EQ(anonymous_after.status, anonymous_before.status);
+  EXPECT_EQ(anonymous_after.body, anonymous_before.body);
+  EXPECT_EQ(held.Ask(page + "&wait=0", outsider).status, 404);
+  EXPECT_EQ(held.Ask(covered + "&wait=0", outsider).status, 400);
+  const std::string none = "0123456789abcdef0123456789abcdef";
+  auto without_id = [](std::string body, const std::string& id) {
+    for (std::size_t at; (at = body.find(id)) != std::string::npos;) body.replace(at, id.size(), "ID");
+    return body;
+  };
+  for (const std::string& who : {outsider, std::string()}) {
+    for (const std::string address : {"/api/v1/analysis/jobs/", "/analysis/jobs/"}) {
+      const Response job = held.Ask(address + id, who);
+      const Response never = held.Ask(address + none, who);
+      EXPECT_EQ(job.status, 404) << address << " " << who;
+      EXPECT_EQ(without_id(job.body, id), without_id(never.body, none)) << address;
+      EXPECT_FALSE(Has(job.body, uuid));
+    }
+  }
+  const Response outsider_cancel = held.Cancel(id, outsider);
+  EXPECT_EQ(outsider_cancel.status, 404);  // not 403: that would say the job exists
+  EXPECT_EQ(without_id(outsider_cancel.body, id),
+            without_id(held.Cancel(none, outsider).body, none));
+  EXPECT_EQ(held.Cancel(id, "").status, 401);
+  EXPECT_EQ(held.Cancel(id, editor).status, 403);  // inside the organisation, not theirs
+
+  // Done: the result answers the organisation at once; a coverage by the draft works there.
+  held.gate.Open();
+  const Response report = held.Ask(ask + "&wait=10", viewer);
+  ASSERT_EQ(report.status, 200) << report.body;
+  EXPECT_EQ(json::parse(report.body).at("pairs").as_array().size(), 1u);
+  const Response again = held.Ask(ask + "&wait=0", editor);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, report.body);
+  const Response shown = held.Ask(page + "&wait=0", editor);
+  EXPECT_EQ(shown.status, 200);
+  EXPECT_TRUE(Has(shown.body, "/drafts/" + uuid + "/items/"));  // its items where members read
+  EXPECT_EQ(held.Ask(covered + "&wait=10", viewer).status, 200);
+  EXPECT_EQ(held.Ask(ask + "&wait=0", outsider).body, outsider_before.body);
+  EXPECT_EQ(held.Ask(ask + "&wait=2").body, anonymous_before.body);
+  EXPECT_EQ(held.Ask("/api/v1/analysis/jobs/" + id, outsider).status, 404);
+}
+
+TEST_F(AnalysisWebTest, TheOwnerCancellingStopsTheJobForEveryoneFollowingIt) {
+  const std::string owner = TokenFor("cancel-owner@example.org", Role::kViewer);
+  const std::string follower = TokenFor("cancel-follower@example.org", Role::kReviewer);
+  HeldSite held(Opener());
+  // Someone's job holds the one worker, so the owner's waits.
+  JobOf(held.Ask("/api/v1/frameworks/ML/duplicates?threshold=0.96&wait=0"));
+  const std::string ask = "/api/v1/frameworks/DRAFTX/duplicates?threshold=0.55";
+  const std::string id = JobOf(held.Ask(ask + "&wait=0", owner));
+  EXPECT_EQ(JobOf(held.Ask(ask + "&wait=0", follower)), id);
+  EXPECT_EQ(held.Cancel(id, follower).status, 403);
+  const Response cancelled = held.Cancel(id, owner);
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(json::parse(cancelled.body).at("state"), "cancelled");
+  // The follower sees it cancelled; asking again starts a new job, theirs to cancel.
+  EXPECT_EQ(json::parse(held.Ask("/api/v1/analysis/jobs/" + id, follower).body).at("state"),
+            "cancelled");
+  const std::string fresh = JobOf(held.Ask(ask + "&wait=0", follower));
+  EXPECT_NE(fresh, id);
+  EXPECT_EQ(held.Cancel(fresh, owner).status, 403);
+  EXPECT_EQ(held.Cancel(fresh, follower).status, 200);
 }
 
 }  // namespace
