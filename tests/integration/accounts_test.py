@@ -14,18 +14,16 @@ import json
 import os
 import re
 import sqlite3
-import subprocess
 import sys
 import unittest
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import server_test  # noqa: E402  (the Server class, the OpenAPI validator)
+import live_server  # noqa: E402  (the server, the CLI, requests, a signed-in browser)
+import server_test  # noqa: E402  (the OpenAPI checks)
 
-BINARY = server_test.BINARY
-SOURCE_DIR = server_test.SOURCE_DIR
-FIXTURES = os.path.join(SOURCE_DIR, "tests", "fixtures")
-DEMO_ORG = server_test.DEMO_ORGANISATION
+FIXTURES = os.path.join(live_server.SOURCE_DIR, "tests", "fixtures")
+DEMO_ORG = live_server.DEMO_ORGANISATION
 ROLES = ["viewer", "reviewer", "editor", "admin"]
 # Distinct, so that a search for any of them in the database, log or answers means a leak.
 PASSWORDS = {role: f"pw-{role}-Zq8#kV2m" for role in ROLES}
@@ -40,37 +38,21 @@ TOKENS = {}  # who -> API token
 ANSWERS = []  # every answer's headers and body, for the leak check
 
 
-def cli(data_dir, *args, stdin=None):
-    result = subprocess.run([BINARY, "--data", data_dir, *args], capture_output=True, text=True,
-                            input=stdin, timeout=60)
-    if result.returncode != 0:
-        raise RuntimeError(f"opennos {' '.join(args)} failed: {result.stderr}")
-    return result.stdout
-
-
-class Server(server_test.Server):
+class Server(live_server.Server):
     """A demo server with a second organisation, a user for each role in the demo's standards
     body, an admin of the second organisation, and an API token each."""
 
-    def start(self):
+    def prepare(self):
         global OTHER_ORG
-        self.cli("init")
-        self.cli("demo")
-        out = cli(self.data_dir, "org", "add", "Second Body", "--kind", "employer")
+        super().prepare()
+        out = self.cli("org", "add", "Second Body", "--kind", "employer")
         OTHER_ORG = re.search(r"([0-9a-f-]{36})\)", out).group(1)
         for role in ROLES:
-            cli(self.data_dir, "user", "add", f"{role}@example.org", "--org", DEMO_ORG,
-                "--role", role, "--password-stdin", stdin=PASSWORDS[role] + "\n")
-            TOKENS[role] = cli(self.data_dir, "user", "token", f"{role}@example.org").strip()
-        cli(self.data_dir, "user", "add", "other-admin@example.org", "--org", "Second Body",
-            "--role", "admin", "--password-stdin", stdin=PASSWORDS["other-admin"] + "\n")
-        TOKENS["other-admin"] = cli(self.data_dir, "user", "token",
-                                    "other-admin@example.org").strip()
-        cli(self.data_dir, "import", os.path.join(FIXTURES, "good", "tiny.json"),
-            "--org", "Second Body")
+            TOKENS[role] = self.add_user(f"{role}@example.org", DEMO_ORG, role, PASSWORDS[role])
+        TOKENS["other-admin"] = self.add_user("other-admin@example.org", "Second Body", "admin",
+                                              PASSWORDS["other-admin"])
+        self.cli("import", os.path.join(FIXTURES, "good", "tiny.json"), "--org", "Second Body")
         TOKENS["nobody"] = "opennos_not-a-token"
-        # The parent's start() runs init and demo again (idempotent), then serves.
-        return super().start()
 
     def database(self):
         return os.path.join(self.data_dir, "opennos.db")
@@ -92,8 +74,8 @@ def cookies(answer):
 
 
 def request(method, path, headers=None, body=None, server=None):
-    """server_test.request, keeping every answer for the leak check."""
-    answer = server_test.request(method, path, headers, body, server=server or SERVER)
+    """live_server.request, keeping every answer for the leak check."""
+    answer = live_server.request(server or SERVER, method, path, headers, body)
     ANSWERS.append(json.dumps(answer.headers).encode() + answer.body)
     return answer
 
@@ -102,53 +84,21 @@ def form(fields):
     return urllib.parse.urlencode(fields)
 
 
-def hidden(html, name):
-    match = re.search(rb'name="' + name.encode() + rb'" value="([^"]*)"', html)
-    return match.group(1).decode() if match else None
+hidden = live_server.hidden
 
 
-class Browser:
-    """A browser: a cookie jar and the CSRF token of its session's pages."""
+class Browser(live_server.Browser):
+    """A browser on the module's server (or `server`) whose answers join the leak check."""
 
     def __init__(self, server=None):
-        self.server = server
-        self.cookies = {}
+        super().__init__(server)
 
-    def send(self, method, path, fields=None, headers=None, body=None):
-        h = dict(headers or {})
-        if self.cookies:
-            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if fields is not None:
-            h["Content-Type"] = FORM
-            body = form(fields)
-        answer = request(method, path, h, body, server=self.server)
-        for name, value in cookies(answer).items():
-            cookie = value.split(";", 1)[0].split("=", 1)[1]
-            if "Max-Age=0" in value:
-                self.cookies.pop(name, None)
-            else:
-                self.cookies[name] = cookie
-        return answer
-
-    def sign_in(self, email, password, expect=303):
-        page = self.send("GET", "/sign-in")
-        answer = self.send("POST", "/sign-in", {"csrf_token": hidden(page.body, "csrf_token"),
-                                                "email": email, "password": password})
-        if expect is not None and answer.status != expect:
-            raise AssertionError(f"sign in as {email}: {answer}")
-        return answer
-
-    def csrf(self):
-        return hidden(self.send("GET", "/account").body, "csrf_token")
+    def fetch(self, method, path, headers, body):
+        return request(method, path, headers, body, server=self.server)
 
 
 def api(method, path, who=None, body=None, headers=None):
-    h = dict(headers or {})
-    if who is not None:
-        h["Authorization"] = "Bearer " + TOKENS[who]
-    if isinstance(body, (dict, list)):
-        body = json.dumps(body)
-        h["Content-Type"] = "application/json"
+    h, body = live_server.with_token(TOKENS[who] if who is not None else None, headers, body)
     return request(method, "/api/v1" + path, h, body)
 
 
@@ -215,7 +165,7 @@ class SignInTest(unittest.TestCase):
         self.assertEqual(state(), before)
 
     def test_secure_cookies_behind_an_https_proxy(self):
-        proxied = server_test.Server(["--behind-proxy"])
+        proxied = live_server.Server(["--behind-proxy"])
         try:
             proxied.start()
             https = request("GET", "/sign-in", {"X-Forwarded-Proto": "https"}, server=proxied)
@@ -704,12 +654,10 @@ class LockOutTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.server = server_test.Server()
+        cls.server = live_server.Server()
         cls.server.start()
-        cli(cls.server.data_dir, "user", "add", "locked@example.org", "--org", DEMO_ORG,
-            "--role", "viewer", "--password-stdin", stdin=PASSWORDS["locked"] + "\n")
-        cli(cls.server.data_dir, "user", "add", "free@example.org", "--org", DEMO_ORG,
-            "--role", "viewer", "--password-stdin", stdin=PASSWORDS["locked"] + "\n")
+        for email in ("locked@example.org", "free@example.org"):
+            cls.server.add_user(email, DEMO_ORG, "viewer", PASSWORDS["locked"], token=False)
 
     @classmethod
     def tearDownClass(cls):

@@ -11,47 +11,30 @@ Run alone: /usr/bin/python3 tests/integration/authoring_test.py -v
 """
 
 import html
-import json
 import os
-import re
-import subprocess
 import sys
 import unittest
-import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import server_test  # noqa: E402  (the Server class, the OpenAPI validator)
+import live_server  # noqa: E402  (the server, the CLI, requests, a signed-in browser)
 
-BINARY = server_test.BINARY
-DEMO_ORG = server_test.DEMO_ORGANISATION
+DEMO_ORG = live_server.DEMO_ORGANISATION
 PASSWORD = "pw-editor-Qa7#mN3x"
 SERVER = None
 TOKENS = {}
 
 
-def cli(data_dir, *args, stdin=None):
-    result = subprocess.run([BINARY, "--data", data_dir, *args], capture_output=True, text=True,
-                            input=stdin, timeout=60)
-    if result.returncode != 0:
-        raise RuntimeError(f"opennos {' '.join(args)} failed: {result.stderr}")
-    return result.stdout
-
-
-class Server(server_test.Server):
+class Server(live_server.Server):
     """The demo, with an editor, a reviewer and a viewer of its standards body, and an editor of
     another organisation, each with an API token."""
 
-    def start(self):
-        self.cli("init")
-        self.cli("demo")
-        cli(self.data_dir, "org", "add", "Other Body", "--kind", "employer")
+    def prepare(self):
+        super().prepare()
+        self.cli("org", "add", "Other Body", "--kind", "employer")
         for who, org, role in [("editor", DEMO_ORG, "editor"), ("editor2", DEMO_ORG, "editor"),
                                ("reviewer", DEMO_ORG, "reviewer"), ("viewer", DEMO_ORG, "viewer"),
                                ("outsider", "Other Body", "editor")]:
-            cli(self.data_dir, "user", "add", f"{who}@example.org", "--org", org, "--role", role,
-                "--password-stdin", stdin=PASSWORD + "\n")
-            TOKENS[who] = cli(self.data_dir, "user", "token", f"{who}@example.org").strip()
-        return super().start()
+            TOKENS[who] = self.add_user(f"{who}@example.org", org, role, PASSWORD)
 
 
 def setUpModule():
@@ -62,48 +45,26 @@ def setUpModule():
 
 
 def api(method, path, who=None, body=None, headers=None):
-    h = dict(headers or {})
-    if who is not None:
-        h["Authorization"] = "Bearer " + TOKENS[who]
-    if isinstance(body, (dict, list)):
-        body = json.dumps(body)
-        h.setdefault("Content-Type", "application/json")
-    return server_test.request(method, "/api/v1" + path, h, body, server=SERVER)
+    h, body = live_server.with_token(TOKENS[who] if who is not None else None, headers, body)
+    return request(method, "/api/v1" + path, h, body)
 
 
-def hidden(page, name):
-    match = re.search(rb'name="' + name.encode() + rb'" value="([^"]*)"', page)
-    return html.unescape(match.group(1).decode()) if match else None
+def request(method, path, headers=None, body=None):
+    return live_server.request(SERVER, method, path, headers, body)
 
 
-class Browser:
-    """A cookie jar that signs in and posts forms with the session's CSRF token."""
+hidden = live_server.hidden
+
+
+class Browser(live_server.Browser):
+    """A browser on the module's server that signs in as one of its users and posts forms with
+    the session's CSRF token."""
 
     def __init__(self):
-        self.cookies = {}
-
-    def send(self, method, path, fields=None):
-        h = {}
-        if self.cookies:
-            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if fields is not None:
-            h["Content-Type"] = "application/x-www-form-urlencoded"
-            body = urllib.parse.urlencode(fields)
-        answer = server_test.request(method, path, h, body, server=SERVER)
-        for value in answer.set_cookie:
-            name, rest = value.split("=", 1)
-            if "Max-Age=0" in value:
-                self.cookies.pop(name, None)
-            else:
-                self.cookies[name] = rest.split(";", 1)[0]
-        return answer
+        super().__init__(SERVER)
 
     def sign_in(self, email):
-        page = self.send("GET", "/sign-in")
-        answer = self.send("POST", "/sign-in", {"csrf_token": hidden(page.body, "csrf_token"),
-                                                "email": email, "password": PASSWORD})
-        assert answer.status == 303, answer
+        super().sign_in(email, PASSWORD)
         return self
 
     def post(self, path, fields, page=None):
@@ -288,9 +249,9 @@ class PermissionTest(unittest.TestCase):
 
     def test_drafts_stay_out_of_public_pages_and_search(self):
         draft = new_edition("2035")
-        self.assertEqual(server_test.request("GET", f"/suites/ML@2035", server=SERVER).status, 404)
-        self.assertNotIn(b"2035", server_test.request("GET", "/suites", server=SERVER).body)
-        self.assertEqual(server_test.request("GET", f"/drafts/{draft}", server=SERVER).status, 303)
+        self.assertEqual(request("GET", "/suites/ML@2035").status, 404)
+        self.assertNotIn(b"2035", request("GET", "/suites").body)
+        self.assertEqual(request("GET", f"/drafts/{draft}").status, 303)
 
 
 class ReviewDatesTest(unittest.TestCase):
@@ -303,7 +264,7 @@ class ReviewDatesTest(unittest.TestCase):
         none = api("GET", "/review-dates?months=120&publisher=Nobody%20at%20all").json()
         self.assertEqual(none["units"], [])
         self.assertEqual(api("GET", "/review-dates?months=0").status, 400)
-        page = server_test.request("GET", "/review-dates?months=120", server=SERVER)
+        page = request("GET", "/review-dates?months=120")
         self.assertEqual(page.status, 200)
         self.assertIn(b"Standards due for review", page.body)
 

@@ -13,15 +13,10 @@ Run alone: /usr/bin/python3 tests/integration/case_service_test.py -v
 """
 
 import datetime
-import http.client
 import json
 import os
 import re
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 import time
 import unittest
 import urllib.parse
@@ -31,8 +26,10 @@ try:
 except ImportError:  # the schema checks skip themselves
     jsonschema = None
 
-SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BINARY = os.environ.get("OPENNOS_BINARY", os.path.join(SOURCE_DIR, "build", "opennos"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import live_server  # noqa: E402  (the server, requests)
+
+SOURCE_DIR = live_server.SOURCE_DIR
 SITE_CC = os.path.join(SOURCE_DIR, "src", "web", "site.cc")
 FIXTURE = os.path.join(SOURCE_DIR, "tests", "fixtures", "case", "digital-skills.json")
 SCHEMAS = os.path.join(os.path.dirname(SOURCE_DIR), "shared", "corpora", "case", "schema")
@@ -82,66 +79,15 @@ LINKS = {"CFPackageURI", "CFDocumentURI", "licenseURI", "CFItemTypeURI", "concep
 # --- The server under test -------------------------------------------------------------------
 
 
-class Server:
-    """One `opennos serve` over its own temporary data directory holding the demo and the
-    fixture package. stop() kills it by its PID and removes the directory."""
+class Server(live_server.Server):
+    """The demo and the fixture package."""
 
     def __init__(self):
-        self.data_dir = tempfile.mkdtemp(prefix="opennos-case-test-")
-        self.process = None
-        self.port = None
-        self.log_path = os.path.join(self.data_dir, "serve.log")
+        super().__init__(prefix="opennos-case-test-")
 
-    def cli(self, *args):
-        result = subprocess.run([BINARY, "--data", self.data_dir, *args], capture_output=True,
-                                text=True, timeout=60)
-        if result.returncode != 0:
-            raise RuntimeError(f"opennos {' '.join(args)} failed: {result.stderr}")
-        return result.stdout
-
-    def start(self):
-        self.cli("init")
-        self.cli("demo")
+    def prepare(self):
+        super().prepare()
         self.cli("import", "--as", "case-test", FIXTURE)
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                [BINARY, "--data", self.data_dir, "serve", "--host", "127.0.0.1", "--port", "0"],
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                preexec_fn=die_with_parent)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            match = re.search(r"at http://127\.0\.0\.1:(\d+)/", self.log())
-            if match:
-                self.port = int(match.group(1))
-                return self
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.02)
-        raise RuntimeError("the server did not start:\n" + self.log())
-
-    def log(self):
-        try:
-            with open(self.log_path, encoding="utf-8", errors="replace") as f:
-                return f.read()
-        except FileNotFoundError:
-            return ""
-
-    def stop(self):
-        try:
-            if self.process is not None and self.process.poll() is None:
-                os.kill(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        finally:
-            shutil.rmtree(self.data_dir, ignore_errors=True)
-
-
-def die_with_parent():
-    """In the child before exec: have the kernel kill it if this test process dies."""
-    try:
-        import ctypes
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 SERVER = None
@@ -161,27 +107,8 @@ def base():
 # --- HTTP ------------------------------------------------------------------------------------
 
 
-class Answer:
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = headers  # lower-case name -> value
-        self.body = body
-
-    def json(self):
-        return json.loads(self.body)
-
-    def __repr__(self):
-        return f"<{self.status} {self.headers.get('content-type')} {self.body[:120]!r}>"
-
-
 def get(path, headers=None):
-    conn = http.client.HTTPConnection("127.0.0.1", SERVER.port, timeout=20)
-    try:
-        conn.request("GET", path, headers=headers or {})
-        r = conn.getresponse()
-        return Answer(r.status, {k.lower(): v for k, v in r.getheaders()}, r.read())
-    finally:
-        conn.close()
+    return live_server.request(SERVER, "GET", path, headers, timeout=20)
 
 
 def get_json(path, status=200):

@@ -17,10 +17,8 @@ Standard library only. Exits 77 (skipped) when the PostgreSQL binaries are missi
 Run alone: /usr/bin/python3 tests/integration/scale_out_test.py -v
 """
 
-import http.client
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -31,10 +29,11 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import live_server  # noqa: E402  (the server, the CLI, requests)
 import pgtest  # noqa: E402
 
-SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BINARY = os.environ.get("OPENNOS_BINARY", os.path.join(SOURCE_DIR, "build", "opennos"))
+SOURCE_DIR = live_server.SOURCE_DIR
+BINARY = live_server.BINARY
 TINY = os.path.join(SOURCE_DIR, "tests", "fixtures", "good", "tiny.json")
 FORMATS = ("native", "csv", "case", "case-1.0")
 
@@ -42,100 +41,33 @@ PG = None
 
 
 def cli(data_dir, *args, database=None, check=True):
-    argv = [BINARY, "--data", data_dir]
-    if database:
-        argv += ["--database", database]
-    result = subprocess.run(argv + list(args), capture_output=True, text=True, timeout=120)
-    if check and result.returncode != 0:
-        raise RuntimeError(f"opennos {' '.join(args)} failed: {result.stderr}")
-    return result
+    """The CLI's finished process (a longer wait than usual: PostgreSQL on a loaded machine)."""
+    return live_server.run_cli(data_dir, *args, database=database, timeout=120, check=check)
 
 
-def die_with_parent():
-    try:
-        import ctypes
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-class Server:
+class Server(live_server.Server):
     """`opennos serve` on the shared database, with a data directory of its own (its index)."""
 
     def __init__(self, database, *extra):
-        self.database = database
-        self.extra = extra
-        self.data_dir = tempfile.mkdtemp(prefix="opennos-scale-out-")
-        self.log_path = os.path.join(self.data_dir, "serve.log")
-        self.process = None
-        self.port = None
+        super().__init__(extra, database_url=database, prefix="opennos-scale-out-",
+                         start_timeout=30)
 
-    def start(self, expect_failure=False):
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                [BINARY, "--data", self.data_dir, "--database", self.database, "serve", "--host",
-                 "127.0.0.1", "--port", "0", *self.extra],
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                preexec_fn=die_with_parent)
-        if expect_failure:
-            return self.process.wait(timeout=30)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            match = re.search(r"at http://127\.0\.0\.1:(\d+)/", self.log())
-            if match:
-                self.port = int(match.group(1))
-                return self
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.02)
-        raise RuntimeError("the server did not start:\n" + self.log())
-
-    def log(self):
-        try:
-            with open(self.log_path, encoding="utf-8", errors="replace") as f:
-                return f.read()
-        except FileNotFoundError:
-            return ""
+    def prepare(self):
+        """Nothing: the test makes the shared database."""
 
     def get(self, path):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            conn.request("GET", path)
-            response = conn.getresponse()
-            return response.status, response.read()
-        finally:
-            conn.close()
+        answer = live_server.request(self, "GET", path)
+        return answer.status, answer.body
 
     def send(self, method, path, token=None, body=None, headers=None):
         """A request with an API token; returns (status, body)."""
-        h = dict(headers or {})
-        if token:
-            h["Authorization"] = "Bearer " + token
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body)
-            h.setdefault("Content-Type", "application/json")
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            conn.request(method, path, body=body, headers=h)
-            response = conn.getresponse()
-            return response.status, response.read()
-        finally:
-            conn.close()
+        h, body = live_server.with_token(token or None, headers, body)
+        answer = live_server.request(self, method, path, h, body, timeout=30)
+        return answer.status, answer.body
 
     def search_total(self, word):
         status, body = self.get(f"/api/v1/search?q={word}")
         return json.loads(body)["total"] if status == 200 else -1
-
-    def kill(self):
-        if self.process is not None and self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-    def stop(self):
-        try:
-            self.kill()
-        finally:
-            shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
 def framework_file(directory, code, word, text_suffix=""):

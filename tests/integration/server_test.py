@@ -13,105 +13,27 @@ import itertools
 import json
 import os
 import re
-import shutil
-import signal
 import socket
-import subprocess
-import tempfile
+import sys
 import threading
 import time
 import unittest
 
-SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BINARY = os.environ.get("OPENNOS_BINARY", os.path.join(SOURCE_DIR, "build", "opennos"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import live_server  # noqa: E402  (the server, the CLI, requests)
+
+SOURCE_DIR = live_server.SOURCE_DIR
+BINARY = live_server.BINARY
 SITE_CC = os.path.join(SOURCE_DIR, "src", "web", "site.cc")
 OPENAPI_JSON = os.path.join(SOURCE_DIR, "src", "web", "static", "openapi.json")
 
 YEAR_IMMUTABLE = "public, max-age=31536000, immutable"
-DEMO_ORGANISATION = "5a3c4d8e-0f1b-4c55-9d2e-6f7a8b9c0d1e"  # app/accounts.cc
+DEMO_ORGANISATION = live_server.DEMO_ORGANISATION
 
 
 # --- The server under test -------------------------------------------------------------------
 
-
-class Server:
-    """One `opennos serve` child over its own temporary data directory. stop() kills it by its
-    PID and removes the directory; it is safe to call twice."""
-
-    def __init__(self, extra_serve_args=()):
-        self.extra_serve_args = list(extra_serve_args)  # more options for `serve`
-        self.data_dir = tempfile.mkdtemp(prefix="opennos-server-test-")
-        self.process = None
-        self.port = None
-        self.log_path = os.path.join(self.data_dir, "serve.log")
-
-    def cli(self, *args):
-        result = subprocess.run([BINARY, "--data", self.data_dir, *args], capture_output=True,
-                                text=True, timeout=60)
-        if result.returncode != 0:
-            raise RuntimeError(f"opennos {' '.join(args)} failed: {result.stderr}")
-        return result.stdout
-
-    def start(self):
-        self.cli("init")
-        self.cli("demo")
-        # The access log goes to a file: a pipe nobody reads would block the server.
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                [BINARY, "--data", self.data_dir, "serve", "--host", "127.0.0.1", "--port", "0",
-                 *self.extra_serve_args],
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                preexec_fn=die_with_parent)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            match = re.search(r"at http://127\.0\.0\.1:(\d+)/", self.log())
-            if match:
-                self.port = int(match.group(1))
-                return self
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.02)
-        raise RuntimeError("the server did not start:\n" + self.log())
-
-    def log(self):
-        try:
-            with open(self.log_path, encoding="utf-8", errors="replace") as f:
-                return f.read()
-        except FileNotFoundError:
-            return ""
-
-    def terminate(self, timeout=10):
-        """SIGTERM, then the exit code (SIGKILL if it does not stop within `timeout`)."""
-        if self.process is None or self.process.poll() is not None:
-            return None if self.process is None else self.process.returncode
-        os.kill(self.process.pid, signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.kill(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-            return None
-
-    def stop(self):
-        """Kills the server (SIGKILL: a graceful stop waits out the drain time, and has a test
-        of its own) and removes the data directory."""
-        try:
-            if self.process is not None and self.process.poll() is None:
-                os.kill(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        finally:
-            shutil.rmtree(self.data_dir, ignore_errors=True)
-
-
-def die_with_parent():
-    """In the child before exec: on Linux, have the kernel kill it if this test process dies
-    without cleaning up (say, killed by ctest's timeout)."""
-    try:
-        import ctypes
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
+Server = live_server.Server  # the demo on 127.0.0.1 (tests/integration/live_server.py)
 
 SERVER = None
 DEMO = {}  # real identifiers from the demo data, found through the API
@@ -144,42 +66,10 @@ def walk(items):
 # --- HTTP helpers ----------------------------------------------------------------------------
 
 
-class Answer:
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = headers  # lower-case name -> value (repeated headers joined by ", ")
-        self.body = body
-
-    def header(self, name):
-        return self.headers.get(name.lower())
-
-    def json(self):
-        return json.loads(self.body)
-
-    def __repr__(self):
-        return f"<{self.status} {self.headers.get('content-type')} {self.body[:80]!r}>"
-
-
 def request(method, path, headers=None, body=None, conn=None, server=None):
     """One request; on `conn` if given (kept open), else on a fresh connection to `server`
     (by default the module's)."""
-    own = conn is None
-    if own:
-        conn = http.client.HTTPConnection("127.0.0.1", (server or SERVER).port, timeout=10)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        r = conn.getresponse()
-        data = r.read()
-        merged = {}
-        for name, value in r.getheaders():
-            key = name.lower()
-            merged[key] = merged[key] + ", " + value if key in merged else value
-        answer = Answer(r.status, merged, data)
-        answer.set_cookie = [v for n, v in r.getheaders() if n.lower() == "set-cookie"]
-        return answer
-    finally:
-        if own:
-            conn.close()
+    return live_server.request(server or SERVER, method, path, headers, body, conn)
 
 
 def get(path, **headers):
