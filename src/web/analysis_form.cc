@@ -129,14 +129,25 @@ std::shared_ptr<AnalysisJob> FindJob(const Context& ctx, const std::string& id) 
   return job;
 }
 
+// A framework's UUID from its name as the public reads it (CODE: the newest published
+// edition), so that a member and the public asking the same share one job; a name the public
+// cannot read (a draft's UUID or CODE@EDITION) is then looked for among the reader's drafts.
+Result<std::string> ResolveForReader(const Context& ctx, Store& reader, std::string_view name) {
+  auto uuid = ResolveFramework(ctx.store, name);
+  if (uuid.ok() || uuid.status().code() != Status::Code::kNotFound) return uuid;
+  return ResolveFramework(reader, name);
+}
+
 Result<AnalysisForm> ReadAnalysisForm(const Context& ctx, AnalysisKind kind, bool strict) {
   const Request& q = ctx.request;
   PublicView reader = ReaderView(ctx);
-  auto uuid = ResolveFramework(reader, ctx.params.at(0));
+  auto uuid = ResolveForReader(ctx, reader, ctx.params.at(0));
   if (!uuid.ok()) return uuid.status();
   auto framework = reader.GetFramework(*uuid);
   if (!framework.ok()) return framework.status();
-  auto all = reader.ListFrameworks();
+  // The editions compared: the published ones, and the reader's drafts too when a draft is
+  // the edition named.
+  auto all = (IsPublic(*framework) ? ctx.store : reader).ListFrameworks();
   if (!all.ok()) return all.status();
 
   AnalysisForm form;
@@ -199,7 +210,7 @@ Result<AnalysisForm> ReadAnalysisForm(const Context& ctx, AnalysisKind kind, boo
     if (form.against_text.empty()) {
       if (strict)
         form.errors.push_back({"against", "against is required: the framework to compare with"});
-    } else if (auto other = ResolveFramework(reader, form.against_text); !other.ok()) {
+    } else if (auto other = ResolveForReader(ctx, reader, form.against_text); !other.ok()) {
       if (other.status().code() != Status::Code::kNotFound) return other.status();
       form.errors.push_back({"against", "There is no framework \"" + form.against_text +
                                             "\": choose one from the list"});

@@ -51,9 +51,12 @@ std::shared_ptr<AnalysisJob> FindJob(const Context& ctx, const std::string& id);
 // The default threshold of each analysis (as the CLI's).
 double DefaultThreshold(AnalysisKind kind);
 
-// Reads the analysis `kind` for the framework ctx.params[0], naming frameworks as ReaderView
-// shows them. NotFound when that framework does not exist (for this reader); bad parameters
-// are listed in `errors`. With `strict`, unknown parameters are
+// Reads the analysis `kind` for the framework ctx.params[0]. A name means what it means to the
+// public (CODE: the newest published edition); only a name the public cannot read is looked for
+// among the frameworks ReaderView adds (CODE@EDITION or the UUID of a draft, or the code of a
+// suite that has only drafts). Editions compares the published editions of the code, and the
+// reader's drafts of it too when the edition named is one. NotFound when that framework does
+// not exist (for this reader); bad parameters are listed in `errors`. With `strict`, unknown parameters are
 // errors too, and a missing ?against= is one.
 Result<AnalysisForm> ReadAnalysisForm(const Context& ctx, AnalysisKind kind, bool strict);
 

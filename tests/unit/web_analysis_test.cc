@@ -66,9 +66,19 @@ class AnalysisWebTest : public ::testing::Test {
         "Agree objectives with your team and review them regularly";
     test::AddItem(draft, ItemType::kPerformanceCriterion, "D1.P2", "D1").text =
         "Agree the objectives with your team and review them every month";
+    // A published edition and a draft of the next, of the demo's organisation.
+    FrameworkDoc published = test::EmptyFramework("PUBX", "1");
+    test::AddItem(published, ItemType::kUnit, "P1");
+    test::AddItem(published, ItemType::kPerformanceCriterion, "P1.P1", "P1").text =
+        "Plan the work of your team for the coming month";
+    FrameworkDoc next = test::EmptyFramework("PUBX", "2");
+    next.framework.status = FrameworkStatus::kDraft;
+    test::AddItem(next, ItemType::kUnit, "P1");
+    test::AddItem(next, ItemType::kPerformanceCriterion, "P1.P1", "P1").text =
+        "Plan the work of your team for the coming months";
     ChangeContext owned{"test", "fixtures"};
     owned.organisation = std::string(DemoOrganisationId());
-    ASSERT_TRUE(store->SaveFrameworks({draft}, owned).ok());
+    ASSERT_TRUE(store->SaveFrameworks({draft, published, next}, owned).ok());
   }
   static void TearDownTestSuite() { delete dir_; }
 
@@ -671,6 +681,50 @@ TEST_F(AnalysisWebTest, TheOwnerCancellingStopsTheJobForEveryoneFollowingIt) {
   EXPECT_NE(fresh, id);
   EXPECT_EQ(held.Cancel(fresh, owner).status, 403);
   EXPECT_EQ(held.Cancel(fresh, follower).status, 200);
+}
+
+// The report a 202 answer's job computes.
+std::string ReportOf(const Response& r) {
+  EXPECT_EQ(r.status, 202) << r.body;
+  if (r.status != 202) return "";
+  return std::string(json::parse(r.body).at("job").at("report").as_string());
+}
+
+TEST_F(AnalysisWebTest, ACodeNamesItsPublishedEditionForEveryoneAndADraftIsNamedByItsEdition) {
+  const std::string editor = TokenFor("names-editor@example.org", Role::kEditor);
+  const std::string outsider =
+      TokenFor("names-outsider@example.org", Role::kViewer, AddOtherOrganisation("Names Ltd"));
+  FrameworkDoc published, draft;
+  const std::string published_uuid = Load("PUBX@1", &published);
+  const std::string draft_uuid = Load("PUBX@2", &draft);
+  HeldSite held(Opener());
+  // PUBX is the published edition to a member too: one job for everyone.
+  const std::string ask = "/api/v1/frameworks/PUBX/duplicates?threshold=0.5&wait=0";
+  const Response mine = held.Ask(ask, editor);
+  EXPECT_TRUE(Has(ReportOf(mine), published_uuid));
+  EXPECT_EQ(JobOf(held.Ask(ask)), JobOf(mine));
+  EXPECT_EQ(JobOf(held.Ask(ask, outsider)), JobOf(mine));
+  // The draft by its edition, for its organisation only.
+  const std::string draft_ask = "/api/v1/frameworks/PUBX%402/duplicates?threshold=0.5&wait=0";
+  EXPECT_TRUE(Has(ReportOf(held.Ask(draft_ask, editor)), draft_uuid));
+  EXPECT_EQ(held.Ask(draft_ask, outsider).status, 404);
+  EXPECT_EQ(held.Ask(draft_ask).status, 404);
+  held.gate.Open();
+  // Editions: the published ones, and the draft too when it is the edition named.
+  const auto editions = [&](const std::string& name, const std::string& who) {
+    const Response r = held.Ask("/api/v1/frameworks/" + name + "/editions?wait=10", who);
+    EXPECT_EQ(r.status, 200) << name << ": " << r.body;
+    return r.status == 200 ? json::parse(r.body) : json::value();
+  };
+  const json::value of_code = editions("PUBX", editor);
+  EXPECT_EQ(of_code.at("editions").as_array().size(), 1u);
+  EXPECT_TRUE(of_code.at("comparisons").as_array().empty());
+  EXPECT_EQ(of_code, editions("PUBX", ""));
+  const json::value of_draft = editions("PUBX%402", editor);
+  ASSERT_EQ(of_draft.at("editions").as_array().size(), 2u);
+  EXPECT_EQ(of_draft.at("editions").at(1).at("uuid").as_string(), draft_uuid);
+  EXPECT_EQ(of_draft.at("comparisons").as_array().size(), 1u);
+  EXPECT_EQ(held.Ask("/api/v1/frameworks/PUBX%402/editions", outsider).status, 404);
 }
 
 }  // namespace
