@@ -39,6 +39,10 @@ constexpr double kInForceBoost = 0.5;
 // weight in the document keep counting (the relevance table passes from 1.2 to 4).
 constexpr double kBm25K1 = 2.0;
 constexpr double kBm25B = 0.5;
+// The rest of Xapian's BM25 as this index has always used it: a query word given twice weighs
+// 4/3 as much (k3 = 1), and no document counts as shorter than half the average.
+constexpr double kBm25K3 = 1.0;
+constexpr double kBm25MinNormLen = 0.5;
 // More shards than this (re-indexed frameworks each get one) and the writer merges the small
 // ones, so that a query opens few databases.
 constexpr size_t kMaxShards = 8;
@@ -145,6 +149,7 @@ constexpr std::uint8_t kTypeCount = static_cast<std::uint8_t>(ItemType::kStateme
 struct Group {
   std::uint32_t framework = 0;  // into ShardTable::frameworks
   std::uint32_t count = 0;      // its items (the unit and its statements), all in one document
+  std::uint32_t length = 0;     // its document's length (the sum of its terms' wdf), for BM25
   std::uint16_t types = 0;      // a bit per ItemType among its items
   std::string key;              // the unit's UUID, or the lone item's own
   std::string unit;             // the unit's UUID; "" for an item outside any unit
@@ -212,6 +217,7 @@ struct ShardTable {
     for (const Group& g : groups) {
       PutNum(out, g.framework);
       PutNum(out, g.count);
+      PutNum(out, g.length);
       PutNum(out, g.types);
       PutStr(out, g.key);
       PutStr(out, g.unit);
@@ -252,6 +258,7 @@ struct ShardTable {
       if (fw >= t.frameworks.size()) return std::nullopt;
       g.framework = static_cast<std::uint32_t>(fw);
       g.count = static_cast<std::uint32_t>(c.Num());
+      g.length = static_cast<std::uint32_t>(c.Num());
       const auto types = c.Num();
       if (types >= (1u << kTypeCount)) return std::nullopt;
       g.types = static_cast<std::uint16_t>(types);
@@ -589,8 +596,11 @@ class ShardBuilder {
       for (const auto& o : u.occupations) g.occupations.push_back(Value(o));
       const std::string key =
           GroupKey(table_.id, static_cast<std::uint32_t>(table_.groups.size()));
-      const Xapian::docid id =
-          wdb_->add_document(BuildDocument(f, m.unit, m.items, key, suite, tg_));
+      const Xapian::Document built = BuildDocument(f, m.unit, m.items, key, suite, tg_);
+      for (auto t = built.termlist_begin(); t != built.termlist_end(); ++t) {
+        g.length += t.get_wdf();
+      }
+      const Xapian::docid id = wdb_->add_document(built);
       table_.groups.push_back(std::move(g));
       if (id != table_.groups.size()) {
         throw Xapian::InvalidOperationError("unexpected document id in a new shard");
@@ -660,7 +670,7 @@ Result<std::shared_ptr<const ShardTable>> TableOf(const std::string& path,
 // for. A framework re-indexed later lives in a newer shard, and its documents in the older one
 // are masked until that shard is merged away or the index rebuilt.
 constexpr const char* kManifest = "manifest";
-constexpr const char* kManifestHeader = "opennos-index 3";
+constexpr const char* kManifestHeader = "opennos-index 4";
 
 struct Manifest {
   std::int64_t seq = 0;
@@ -857,6 +867,9 @@ struct LoadedShard {
   Xapian::Database db;  // this shard alone (the counting pass reads shards one by one)
   std::shared_ptr<const ShardTable> table;
   std::vector<char> dead;    // per group: its framework is current in another shard
+  // The dead groups as runs of document ids [first, last] (a framework's groups are
+  // consecutive), for leaving them out of term frequencies.
+  std::vector<std::pair<Xapian::docid, Xapian::docid>> dead_runs;
   std::uint32_t offset = 0;  // its first group's number among all the index's groups
 };
 
@@ -865,7 +878,9 @@ struct View {
   Xapian::Database db;
   std::vector<LoadedShard> shards;
   std::uint32_t groups = 0;
-  std::int64_t live_documents = 0;
+  std::int64_t live_items = 0;      // units and statements in live groups
+  std::int64_t live_documents = 0;  // live groups (one document each)
+  std::uint64_t live_length = 0;    // the live documents' lengths, summed
   bool any_dead = false;
   std::uint16_t types = 0;  // a bit per item type any group holds
 
@@ -913,9 +928,18 @@ Result<View> OpenView(const std::string& dir, const Manifest& m) {
       s.dead.reserve(s.table->groups.size());
       for (const Group& g : s.table->groups) {
         const bool dead = dead_framework[g.framework] != 0;
+        const auto did = static_cast<Xapian::docid>(s.dead.size() + 1);
         s.dead.push_back(dead);
         v.any_dead = v.any_dead || dead;
-        if (!dead) v.live_documents += g.count;
+        if (dead && !s.dead_runs.empty() && s.dead_runs.back().second + 1 == did) {
+          s.dead_runs.back().second = did;
+        } else if (dead) {
+          s.dead_runs.emplace_back(did, did);
+        } else {
+          v.live_items += g.count;
+          v.live_documents += 1;
+          v.live_length += g.length;
+        }
         v.types = static_cast<std::uint16_t>(v.types | g.types);
       }
       v.groups += static_cast<std::uint32_t>(s.table->groups.size());
@@ -989,7 +1013,8 @@ class ShardedIndex final : public Index {
 
   std::int64_t IndexedSeq() override { return manifest_.seq; }
 
-  std::int64_t Size() override { return view_.live_documents; }
+  std::int64_t Size() override { return view_.live_items; }
+  std::int64_t Documents() override { return view_.live_documents; }
 
   Status Reopen() override {
     if (writable_) return Status::Ok();  // it alone changes the index
@@ -1071,9 +1096,12 @@ bool HasDigit(const std::string& word) {
 
 // The query with each misspelt word corrected, or "" when no word needs it. A word is misspelt
 // when it is four letters or more, has no digit (codes and SOC numbers are not words) and occurs
-// nowhere in the index; its correction must not be a stop word. Words are corrected one by one,
-// so a known word is never changed and never blocks the correction of another.
-std::string Suggest(const std::string& normalised, const Xapian::Database& db) {
+// in no live document (`live_freq` of its term); its correction must not be a stop word, and
+// must occur in a live document. Words are corrected one by one, so a known word is never
+// changed and never blocks the correction of another.
+template <typename LiveFreq>
+std::string Suggest(const std::string& normalised, const Xapian::Database& db,
+                    LiveFreq&& live_freq) {
   const Xapian::Stem stemmer("english");
   std::string out = normalised;
   bool changed = false;
@@ -1082,9 +1110,11 @@ std::string Suggest(const std::string& normalised, const Xapian::Database& db) {
     const size_t at = out.find(word, from);
     if (at == std::string::npos) continue;
     from = at + word.size();
-    if (word.size() < 4 || HasDigit(word) || db.get_termfreq("Z" + stemmer(word)) > 0) continue;
+    if (word.size() < 4 || HasDigit(word) || live_freq("Z" + stemmer(word)) > 0) continue;
     const std::string better = db.get_spelling_suggestion(word);
-    if (better.empty() || text::IsStopWord(better)) continue;
+    if (better.empty() || text::IsStopWord(better) || live_freq("Z" + stemmer(better)) == 0) {
+      continue;
+    }
     out.replace(at, word.size(), better);
     from = at + better.size();
     changed = true;
@@ -1170,8 +1200,12 @@ std::string WithSynonyms(const std::string& normalised) {
   return extra.empty() ? normalised : normalised + extra;
 }
 
-Xapian::Query ParseText(const std::string& normalised, const Xapian::Database& db,
-                        std::string& /*suggestion*/) {
+// What a person typed, parsed: their own words, and the thesaurus's additions (empty when none).
+struct Parsed {
+  Xapian::Query typed, extra;
+};
+
+Parsed ParseText(const std::string& normalised, const Xapian::Database& db) {
   Xapian::QueryParser qp;
   qp.set_database(db);
   qp.set_stemmer(Xapian::Stem("english"));
@@ -1191,11 +1225,16 @@ Xapian::Query ParseText(const std::string& normalised, const Xapian::Database& d
     parsed = qp.parse_query(normalised, 0);
   }
   const std::string expanded = WithSynonyms(normalised);
-  if (expanded == normalised || parsed.empty()) return parsed;
-  // The thesaurus's words widen the match; they never narrow it.
-  const Xapian::Query extra =
-      qp.parse_query(expanded.substr(normalised.size()), Xapian::QueryParser::FLAG_DEFAULT);
-  return Xapian::Query(Xapian::Query::OP_OR, parsed,
+  if (expanded == normalised || parsed.empty()) return {parsed, {}};
+  return {parsed,
+          qp.parse_query(expanded.substr(normalised.size()), Xapian::QueryParser::FLAG_DEFAULT)};
+}
+
+// The words typed OR the thesaurus's, which widen the match (they never narrow it) at a lower
+// weight.
+Xapian::Query WithExtra(const Xapian::Query& typed, const Xapian::Query& extra) {
+  if (extra.empty()) return typed;
+  return Xapian::Query(Xapian::Query::OP_OR, typed,
                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, extra, 0.8));
 }
 
@@ -1250,6 +1289,166 @@ class InForceBoost : public Xapian::PostingSource {
   Xapian::Database db_;
   Xapian::PostingIterator it_, end_;
   bool started_ = false;
+};
+
+// --- Ranking from the live documents alone -------------------------------------------------------
+// Xapian's own statistics (the number of documents, each term's frequency, the average length)
+// count every document of every shard, masked ones too, so they depend on the index's history:
+// an index caught up change by change, with masked copies of re-indexed frameworks, would rank
+// otherwise than one rebuilt for the same frameworks. So the ranked query carries each term's
+// BM25 idf, worked out from the live documents, as a scale on the term, and LiveBm25 weighs a
+// term's occurrences with the live documents' average length, never reading Xapian's
+// collection statistics. Scores then depend only on what the index is current for.
+
+// The live documents' statistics of a view, each term's frequency worked out once.
+class LiveStats {
+ public:
+  explicit LiveStats(const View& view) : view_(view) {}
+
+  // Live documents holding `term`: each shard's frequency, less its postings in masked groups.
+  Xapian::doccount TermFreq(const std::string& term) {
+    if (auto it = freqs_.find(term); it != freqs_.end()) return it->second;
+    Xapian::doccount tf = 0;
+    for (const LoadedShard& s : view_.shards) {
+      Xapian::doccount n = s.db.get_termfreq(term);
+      if (n == 0 || s.dead_runs.empty()) {
+        tf += n;
+        continue;
+      }
+      auto p = s.db.postlist_begin(term);
+      const auto end = s.db.postlist_end(term);
+      for (const auto& [first, last] : s.dead_runs) {
+        p.skip_to(first);
+        for (; p != end && *p <= last; ++p) --n;
+        if (p == end) break;
+      }
+      tf += n;
+    }
+    freqs_.emplace(term, tf);
+    return tf;
+  }
+
+  Xapian::doccount Documents() const { return static_cast<Xapian::doccount>(view_.live_documents); }
+
+  double AverageLength() const {
+    return view_.live_documents == 0
+               ? 0.0
+               : static_cast<double>(view_.live_length) / static_cast<double>(view_.live_documents);
+  }
+
+  // BM25's idf of `term` without relevance information, as Xapian works it out (a very common
+  // term keeps a small positive weight instead of a negative one).
+  double Idf(const std::string& term) {
+    const double n = Documents(), tf = TermFreq(term);
+    double odds = (n - tf + 0.5) / (tf + 0.5);
+    if (odds < 2) odds = odds * 0.5 + 1;
+    return std::log(odds);
+  }
+
+ private:
+  const View& view_;
+  std::unordered_map<std::string, Xapian::doccount> freqs_;
+};
+
+// BM25 (k1, b, k3 and the least normalised length as above) whose idf comes in as the factor
+// (the term's scale, LiveStats::Idf times any scale around it) and whose average length is the
+// live documents'. Xapian's statistics are used only for the bound on a term's weight.
+class LiveBm25 : public Xapian::Weight {
+ public:
+  explicit LiveBm25(double average_length) : average_length_(average_length) {
+    need_stat(WDF);
+    need_stat(DOC_LENGTH);
+    need_stat(WQF);
+    need_stat(WDF_MAX);
+    need_stat(DOC_LENGTH_MIN);
+  }
+  LiveBm25* clone() const override { return new LiveBm25(average_length_); }
+  std::string name() const override { return "opennos.LiveBm25"; }
+  void init(double factor) override {
+    const double wqf = get_wqf();
+    termweight_ = factor * ((kBm25K3 + 1) * wqf / (kBm25K3 + wqf)) * (kBm25K1 + 1);
+    len_factor_ = average_length_ > 0 ? 1 / average_length_ : 0;
+  }
+  double get_sumpart(Xapian::termcount wdf, Xapian::termcount length,
+                     Xapian::termcount) const override {
+    return Part(wdf, std::max(length * len_factor_, kBm25MinNormLen));
+  }
+  double get_maxpart() const override {
+    const Xapian::termcount wdf = get_wdf_upper_bound();
+    const double shortest = std::max(wdf, get_doclength_lower_bound()) * len_factor_;
+    return Part(wdf, std::max(shortest, kBm25MinNormLen));
+  }
+  double get_sumextra(Xapian::termcount, Xapian::termcount) const override { return 0; }
+  double get_maxextra() const override { return 0; }
+
+ private:
+  double Part(Xapian::termcount wdf, double normlen) const {
+    const double w = wdf;
+    return termweight_ * (w / (kBm25K1 * (normlen * kBm25B + (1 - kBm25B)) + w));
+  }
+  double average_length_;
+  double termweight_ = 0;
+  double len_factor_ = 0;
+};
+
+// The ranked form of a parsed query, for LiveBm25: each weighted term scaled by its live idf; a
+// phrase (or NEAR) weighed as its words together, stop words left out of the weight when it has
+// other words, and kept whole as a filter; the filtering sides of FILTER and AND_NOT left as
+// they are. It matches exactly what `q` matches. The parser makes no other operator with words
+// under it (no synonyms, wildcards or scales), so nothing else needs weighing.
+Xapian::Query Ranked(const Xapian::Query& q, LiveStats& stats) {
+  const auto op = q.get_type();
+  const size_t n = q.get_num_subqueries();
+  std::vector<Xapian::Query> subs;
+  switch (op) {
+    case Xapian::Query::LEAF_TERM:
+      return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, stats.Idf(*q.get_terms_begin()));
+    case Xapian::Query::OP_PHRASE:
+    case Xapian::Query::OP_NEAR: {
+      std::vector<Xapian::Query> stop;
+      for (auto t = q.get_terms_begin(); t != q.get_terms_end(); ++t) {
+        const std::string term = *t;
+        const bool is_stop = IsPlainStemmedTerm(term) && IsStemmedStopWord(term.substr(1));
+        (is_stop ? stop : subs).push_back(Ranked(Xapian::Query(term), stats));
+      }
+      if (subs.empty()) subs = std::move(stop);
+      return Xapian::Query(Xapian::Query::OP_FILTER,
+                           Xapian::Query(Xapian::Query::OP_AND, subs.begin(), subs.end()), q);
+    }
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_FILTER:
+      subs.push_back(Ranked(q.get_subquery(0), stats));
+      for (size_t i = 1; i < n; ++i) subs.push_back(q.get_subquery(i));
+      return Xapian::Query(op, subs.begin(), subs.end());
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+      for (size_t i = 0; i < n; ++i) subs.push_back(Ranked(q.get_subquery(i), stats));
+      return Xapian::Query(op, subs.begin(), subs.end());
+    default:
+      return q;  // nothing of its own to weigh: everything, nothing, a posting source
+  }
+}
+
+// Orders equal scores by the unit's URN, then its UUID: what any index current for the same
+// frameworks agrees on (document ids depend on the shards).
+class UnitOrder : public Xapian::KeyMaker {
+ public:
+  explicit UnitOrder(const View& view) : view_(view) {}
+  std::string operator()(const Xapian::Document& doc) const override {
+    std::uint32_t group = 0;
+    const LoadedShard* s = view_.ByKey(doc.get_value(schema::kSlotCollapse), group);
+    if (s == nullptr) return {};
+    const Group& g = s->table->groups[group];
+    std::string key = g.urn;
+    key.push_back('\0');
+    key += g.key;
+    return key;
+  }
+
+ private:
+  const View& view_;
 };
 
 // Per group of the view: kMatched when it matches, and a bit per item type that holds a word.
@@ -1511,10 +1710,14 @@ Result<Results> RunSearch(const View& view, const Query& q) {
   const Xapian::Database& db = view.db;
   try {
     const std::string normalised = text::Normalise(raw);
-    std::string suggestion;
-    Xapian::Query text_query =
-        WithoutTwoWordPhrases(ParseText(NormaliseKeepingOperators(raw), db, suggestion));
-    r.suggestion = Suggest(normalised, db);
+    LiveStats stats(view);
+    const Parsed parsed = ParseText(NormaliseKeepingOperators(raw), db);
+    const Xapian::Query typed = WithoutTwoWordPhrases(parsed.typed);
+    // What matches (for the counting pass), and the same weighed from live statistics.
+    Xapian::Query text_query = WithExtra(typed, parsed.extra);
+    Xapian::Query ranked_query = WithExtra(Ranked(typed, stats), Ranked(parsed.extra, stats));
+    r.suggestion =
+        Suggest(normalised, db, [&](const std::string& term) { return stats.TermFreq(term); });
     std::string trimmed = normalised;
     trimmed.erase(0, trimmed.find_first_not_of(" \t\r\n"));
     trimmed.erase(trimmed.find_last_not_of(" \t\r\n") + 1);
@@ -1528,13 +1731,18 @@ Result<Results> RunSearch(const View& view, const Query& q) {
     const std::vector<std::string> words = has_text ? WordsOf(text_query) : std::vector<std::string>{};
     if (!trimmed.empty()) {
       // An exact URN or whole title outranks everything else.
-      const Xapian::Query exact[] = {
-          text_query,
-          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                        Xapian::Query(Term(schema::kExactUrn, trimmed)), 60),
-          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                        Xapian::Query(Term(schema::kExactTitle, trimmed)), 30)};
-      text_query = Xapian::Query(Xapian::Query::OP_OR, std::begin(exact), std::end(exact));
+      const auto with_exact = [&](const Xapian::Query& q, bool ranked) {
+        const auto exact = [&](const char* prefix, double scale) {
+          Xapian::Query term(Term(prefix, trimmed));
+          if (ranked) term = Ranked(term, stats);
+          return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, term, scale);
+        };
+        const Xapian::Query any[] = {q, exact(schema::kExactUrn, 60),
+                                     exact(schema::kExactTitle, 30)};
+        return Xapian::Query(Xapian::Query::OP_OR, std::begin(any), std::end(any));
+      };
+      text_query = with_exact(text_query, false);
+      ranked_query = with_exact(ranked_query, true);
     }
     // Filters: OR within a facet, AND across facets. With words, a type means a unit with an
     // item of that type that holds one of them; without, a unit with an item of that type.
@@ -1579,11 +1787,10 @@ Result<Results> RunSearch(const View& view, const Query& q) {
       match_query = filter.empty() ? text_query
                                    : Xapian::Query(Xapian::Query::OP_FILTER, text_query, filter);
       // Among matches, prefer what is in force (a small boost, not a filter).
-      text_query =
-          Xapian::Query(Xapian::Query::OP_AND_MAYBE, text_query,
-                        Xapian::Query((new InForceBoost(kInForceBoost))->release()));
-      final_query = filter.empty() ? text_query
-                                   : Xapian::Query(Xapian::Query::OP_FILTER, text_query, filter);
+      ranked_query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, ranked_query,
+                                   Xapian::Query((new InForceBoost(kInForceBoost))->release()));
+      final_query = filter.empty() ? ranked_query
+                                   : Xapian::Query(Xapian::Query::OP_FILTER, ranked_query, filter);
     }
     Mask mask(view);
     const Xapian::MatchDecider* decider = view.any_dead ? &mask : nullptr;
@@ -1592,7 +1799,9 @@ Result<Results> RunSearch(const View& view, const Query& q) {
     // (Xapian skips what cannot reach the page).
     Xapian::Enquire enquire(db);
     enquire.set_query(final_query);
-    enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
+    enquire.set_weighting_scheme(LiveBm25(stats.AverageLength()));
+    UnitOrder order(view);
+    enquire.set_sort_by_relevance_then_key(&order, false);
     const auto first = static_cast<Xapian::doccount>((r.page - 1) * r.size);
     Xapian::MSet mset =
         enquire.get_mset(first, static_cast<Xapian::doccount>(r.size), 0, nullptr, decider);
@@ -1617,12 +1826,15 @@ Result<Results> RunSearch(const View& view, const Query& q) {
       r.total = mset.get_matches_estimated();
     }
     // Each shown unit is represented by its item that holds the most of the words.
+    // Stop words (in a phrase) count only when there is nothing else.
     std::vector<std::pair<std::string, double>> weighted;
     if (!mset.empty()) {
-      const double n = static_cast<double>(std::max<Xapian::doccount>(1, db.get_doccount()));
+      const double n = std::max<double>(1, stats.Documents());
+      const bool all_stop = std::all_of(words.begin(), words.end(), IsStemmedStopWord);
       for (const std::string& w : words) {
+        if (!all_stop && IsStemmedStopWord(w)) continue;
         const std::string term = "Z" + w;
-        const Xapian::doccount tf = db.get_termfreq(term);
+        const Xapian::doccount tf = stats.TermFreq(term);
         if (tf > 0) weighted.emplace_back(term, std::log(1 + n / static_cast<double>(tf)));
       }
     }

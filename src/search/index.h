@@ -80,10 +80,16 @@ class Index {
   virtual Status Commit(std::int64_t change_seq) = 0;
   // The store change the index was last brought up to (0 for a new index).
   virtual std::int64_t IndexedSeq() = 0;
-  // Number of indexed documents.
+  // Number of indexed items (units and statements) that a search can find.
   virtual std::int64_t Size() = 0;
+  // Number of searchable documents: one per unit (holding its statements) and one per item
+  // outside any unit.
+  virtual std::int64_t Documents() = 0;
   // Runs a query. Never fails on odd input (operators typed as text, unbalanced quotes, only
-  // stop words, very long text): it answers with fewer results or a message.
+  // stop words, very long text): it answers with fewer results or a message. Results and
+  // scores depend only on the frameworks the index is current for, not on how it got there
+  // (rebuilt, or caught up change by change): ranking statistics leave out masked documents,
+  // and equal scores are ordered by unit URN and UUID.
   virtual Result<Results> Search(const Query& query) = 0;
   // Sees the latest committed state (for a reader).
   virtual Status Reopen() = 0;

@@ -29,14 +29,15 @@ inline constexpr const char* kTypedWords = "XY";
 // space, the second. Boolean; narrows a phrase's candidates before positions are checked.
 inline constexpr const char* kPairs = "XP";
 
-// The one value slot: the collapse key, the unit's UUID (or the item's own). Facet values live
-// in each shard's table (kMetaTable), not in slots.
+// The one value slot: the group key (the shard's id and the group's number in it), with which a
+// search leaves out masked documents and, through the shard table, orders equal scores by URN
+// and UUID. Facet values live in each shard's table (kMetaTable), not in slots.
 inline constexpr Xapian::valueno kSlotCollapse = 6;
 
 // Metadata keys.
 inline constexpr const char* kMetaSeq = "opennos:change-seq";
 inline constexpr const char* kMetaSchema = "opennos:schema";
 inline constexpr const char* kMetaTable = "opennos:table";  // the shard's groups (index.cc)
-inline constexpr const char* kSchemaVersion = "3";
+inline constexpr const char* kSchemaVersion = "4";
 
 }  // namespace opennos::search::schema

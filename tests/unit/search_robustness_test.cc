@@ -355,6 +355,27 @@ TEST_F(SearchRobustness, APhraseKeepsItsWordsTogetherAndInOrder) {
   EXPECT_EQ(Search("\"development personal plan\"").total, 0);
 }
 
+// A phrase's snippet marks its words as any query's does, whether or not a stop word stands in
+// it; the stop word itself is not marked (it is in almost every statement).
+TEST_F(SearchRobustness, APhraseSnippetMarksThePhrasesWordsEvenWithAStopWordInIt) {
+  struct Case {
+    const char* query;
+    const char* marked;  // how the phrase reads in each hit's snippet
+  };
+  const Case cases[] = {
+      {"\"health and safety\"", "<mark>health</mark> and <mark>safety</mark>"},
+      {"\"lead and motivate\"", "<mark>lead</mark> and <mark>motivate</mark>"},
+  };
+  for (const Case& c : cases) {
+    const search::Results r = Search(c.query);
+    ASSERT_FALSE(r.hits.empty()) << c.query;
+    for (const search::Hit& h : r.hits) {
+      EXPECT_NE(h.snippet.find(c.marked), std::string::npos) << c.query << ": " << h.snippet;
+      EXPECT_EQ(h.snippet.find("<mark>and</mark>"), std::string::npos) << h.snippet;
+    }
+  }
+}
+
 // --- Filters, pages and sizes ----------------------------------------------------------------
 
 TEST_F(SearchRobustness, AnUnknownFilterKeyIsInvalidAndNamesIt) {
