@@ -97,6 +97,19 @@ if has corpus; then
 fi
 FILES=$(ls "$CORPUS"/search-*.json)
 
+
+# The index's size, and what the last rebuild said it holds: documents (one per unit or
+# statement outside any unit) and the units and statements in them.
+size_record() {
+  local line docs items
+  line=$(grep 'rebuilt: ' "$LOG" | tail -1)
+  docs=$(printf '%s' "$line" | sed -n 's/.*rebuilt: \([0-9]*\) documents.*/\1/p')
+  items=$(printf '%s' "$line" | sed -n 's/.* holding \([0-9]*\) units and statements.*/\1/p')
+  printf '{"kind": "size", "index": "%s", "index_bytes": %s, "store": "%s", "documents": %s, "items": %s}\n' \
+    "$(du -sh "$DATA/index" | cut -f1)" "$(du -sb "$DATA/index" | cut -f1)" \
+    "$(du -sh "$DATA/opennos.db" | cut -f1)" "${docs:-0}" "${items:-0}" >>"$RESULTS"
+}
+
 if has build; then
   run=1
   while [ "$run" -le "$RUNS" ]; do
@@ -126,10 +139,7 @@ if has build; then
     timed "full rebuild (reindex)" "$run" "$OPENNOS" --data "$DATA" reindex
     run=$((run + 1))
   done
-  docs=$(sed -n 's/.*rebuilt: \([0-9]*\) documents/\1/p' "$LOG" | tail -1)
-  printf '{"kind": "size", "index": "%s", "index_bytes": %s, "store": "%s", "documents": %s}\n' \
-    "$(du -sh "$DATA/index" | cut -f1)" "$(du -sb "$DATA/index" | cut -f1)" \
-    "$(du -sh "$DATA/opennos.db" | cut -f1)" "${docs:-0}" >>"$RESULTS"
+  size_record
 fi
 
 if has rebuild; then
@@ -139,10 +149,7 @@ if has rebuild; then
     timed "full rebuild (reindex)" "$run" "$OPENNOS" --data "$DATA" reindex
     run=$((run + 1))
   done
-  docs=$(sed -n 's/.*rebuilt: \([0-9]*\) documents/\1/p' "$LOG" | tail -1)
-  printf '{"kind": "size", "index": "%s", "index_bytes": %s, "store": "%s", "documents": %s}\n' \
-    "$(du -sh "$DATA/index" | cut -f1)" "$(du -sb "$DATA/index" | cut -f1)" \
-    "$(du -sh "$DATA/opennos.db" | cut -f1)" "${docs:-0}" >>"$RESULTS"
+  size_record
 fi
 
 [ -d "$DATA/index" ] || { echo "no index at $DATA/index: run the build step" >&2; exit 1; }

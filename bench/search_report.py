@@ -69,8 +69,9 @@ def main():
     sizes = [rows[-1] for k, (_, rows) in latest.items() if k[0] == "size"]
     if sizes:
         s = sizes[0]
+        holding = f" holding {s['items']:,} units and statements" if s.get("items") else ""
         print(f"\nindex size: {s['index']} ({s['index_bytes']:,} bytes, {s['documents']:,} "
-              f"documents); store: {s['store']}")
+              f"documents{holding}); store: {s['store']}")
     if fts:
         print(f"FTS5 database: {fts[0][-1]['bytes'] / 2**20:.0f} MB")
 

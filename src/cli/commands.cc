@@ -457,7 +457,9 @@ int Reindex(const Globals& g) {
   }
   auto index = search::OpenReadOnlyIndex(IndexDir(g.data_dir));
   if (!index.ok()) return Fail(index.status());
-  std::cout << "search index rebuilt: " << (*index)->Size() << " documents\n";
+  std::cout << "search index rebuilt: " << (*index)->Documents()
+            << " documents (one per unit or statement outside any unit) holding "
+            << (*index)->Size() << " units and statements\n";
   return 0;
 }
 

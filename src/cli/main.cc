@@ -108,7 +108,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   search->add_flag("--json", search_options.json, "print JSON (the API's shape)");
 
-  auto* reindex = app.add_subcommand("reindex", "Rebuild the search index from the store");
+  auto* reindex = app.add_subcommand(
+      "reindex",
+      "Rebuild the search index from the store; prints its documents (one per unit) "
+      "and the units and statements they hold");
 
   std::string backup_file;
   auto* backup = app.add_subcommand(

@@ -99,7 +99,8 @@ int Serve(const Globals& g, const ServeOptions& options) {
       return 1;
     }
     writer = std::move(*index);
-    spdlog::info("search index: {} documents", writer->Size());
+    spdlog::info("search index: {} documents holding {} units and statements", writer->Documents(),
+                 writer->Size());
   }
   std::atomic<bool> stopping{false};
   std::thread indexer([&] {

@@ -203,15 +203,28 @@ TEST_F(SearchCli, FailsClearlyWithoutData) {
 
 // --- reindex -------------------------------------------------------------------------------------
 
-TEST_F(SearchCli, ReindexRebuildsAndPrintsTheDocumentCount) {
+TEST_F(SearchCli, ReindexRebuildsAndPrintsItsDocumentsAndTheUnitsAndStatementsInThem) {
   const std::string out = Ok({"reindex"});
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(search index rebuilt: (\d+) documents)")))
+  ASSERT_TRUE(std::regex_search(
+      out, m,
+      std::regex(R"(search index rebuilt: (\d+) documents \(one per unit or statement outside )"
+                 R"(any unit\) holding (\d+) units and statements\n)")))
       << out;
   auto reader = search::OpenReadOnlyIndex(IndexDir());
   ASSERT_TRUE(reader.ok()) << reader.status().message();
-  EXPECT_EQ(std::stoll(m[1]), (*reader)->Size());
-  EXPECT_GT(std::stoll(m[1]), 1000);
+  EXPECT_EQ(std::stoll(m[1]), (*reader)->Documents());
+  EXPECT_EQ(std::stoll(m[2]), (*reader)->Size());
+  // The demo: 56 units (21 + 26 + 9), each a document holding its statements; no statement
+  // outside a unit. `list` counts the same units and statements.
+  std::int64_t units = 0, statements = 0;
+  const json::value listed = json::parse(Ok({"list", "--json"}));
+  for (const auto& f : listed.at("frameworks").as_array()) {
+    units += f.at("units").to_number<std::int64_t>();
+    statements += f.at("statements").to_number<std::int64_t>();
+  }
+  EXPECT_EQ(std::stoll(m[1]), units);
+  EXPECT_EQ(std::stoll(m[2]), units + statements);
 }
 
 TEST_F(SearchCli, ReindexRecreatesADeletedOrCorruptIndex) {
