@@ -2,6 +2,12 @@
 
 #include <boost/json/basic_parser_impl.hpp>
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -57,6 +63,147 @@ struct Level {
   std::string key;
 };
 
+// Hands what the parser completes to the sink on a second thread, in document order, so that
+// parsing the next elements overlaps with what the sink makes of the last ones (a CASE
+// package's items are converted while the rest is parsed). Values are built in the memory of
+// a batch of up to kBatchEntries; at most kBatches are in flight, so the memory held stays
+// that of a few batches whatever the document's size. The first failure of the sink stops
+// the parser; every value completed before the parser stopped, for whatever reason, reaches
+// the sink first (as it would have without the second thread), so the error returned is the
+// one met first in the document.
+class Pipeline {
+ public:
+  explicit Pipeline(JsonMemberSink& sink) : sink_(sink) {
+    for (auto& b : batches_) free_.push_back(&b);
+    current_ = TakeFree();
+    worker_ = std::thread([this] { Work(); });
+  }
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+  ~Pipeline() { (void)Finish(); }
+
+  // Where the next value is built.
+  json::storage_ptr Storage() {
+    if (current_->entries.size() >= kBatchEntries) Send();
+    return json::storage_ptr(&*current_->memory);
+  }
+  void Member(std::string_view key, json::value value) {
+    current_->entries.push_back({Kind::kMember, std::string(key), 0, std::move(value)});
+  }
+  void Element(std::string_view key, std::size_t index, json::value value) {
+    current_->entries.push_back({Kind::kElement, std::string(key), index, std::move(value)});
+  }
+  void ArrayEnd(std::string_view key) {
+    current_->entries.push_back({Kind::kArrayEnd, std::string(key), 0, json::value()});
+  }
+  // True once the sink has refused something: the parser should stop.
+  bool failed() const { return failed_.load(std::memory_order_relaxed); }
+
+  // Hands over what is left, waits for the sink to take it and returns its first failure.
+  Status Finish() {
+    if (worker_.joinable()) {
+      Send();
+      {
+        std::lock_guard lock(mutex_);
+        closed_ = true;
+      }
+      ready_.notify_one();
+      worker_.join();
+    }
+    return error_;
+  }
+
+ private:
+  static constexpr std::size_t kBatchEntries = 256;
+  static constexpr std::size_t kBatches = 4;
+  static constexpr std::size_t kBatchBytes = 256 * 1024;  // before the arena asks for more
+  enum class Kind { kMember, kElement, kArrayEnd };
+  struct Entry {
+    Kind kind;
+    std::string key;
+    std::size_t index;
+    json::value value;
+  };
+  struct Batch {
+    std::unique_ptr<unsigned char[]> buffer{new unsigned char[kBatchBytes]};
+    // Made anew for each use: release() would keep the arena's growing size for the next.
+    std::optional<json::monotonic_resource> memory{std::in_place, buffer.get(), kBatchBytes};
+    std::vector<Entry> entries;
+  };
+
+  // One value to the sink. What it throws (out of memory, say) comes back as its failure:
+  // nothing may leave the thread.
+  Status Hand(Entry& e) {
+    try {
+      switch (e.kind) {
+        case Kind::kMember:
+          return sink_.Member(e.key, std::move(e.value));
+        case Kind::kElement:
+          return sink_.Element(e.key, e.index, std::move(e.value));
+        case Kind::kArrayEnd:
+          return sink_.ArrayEnd(e.key);
+      }
+      return Status::Ok();
+    } catch (const std::exception& x) {
+      return Status::Internal(std::string("reading the document failed: ") + x.what());
+    }
+  }
+
+  Batch* TakeFree() {
+    std::unique_lock lock(mutex_);
+    freed_.wait(lock, [this] { return !free_.empty(); });
+    Batch* b = free_.back();
+    free_.pop_back();
+    return b;
+  }
+  void Send() {
+    if (current_->entries.empty()) return;
+    {
+      std::lock_guard lock(mutex_);
+      full_.push_back(current_);
+    }
+    ready_.notify_one();
+    current_ = TakeFree();
+  }
+  void Work() {
+    for (;;) {
+      Batch* b = nullptr;
+      {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [this] { return !full_.empty() || closed_; });
+        if (full_.empty()) return;
+        b = full_.front();
+        full_.pop_front();
+      }
+      for (Entry& e : b->entries) {
+        if (!error_.ok()) break;
+        error_ = Hand(e);
+        if (!error_.ok()) failed_.store(true, std::memory_order_relaxed);
+      }
+      b->entries.clear();  // the values first: they live in the batch's memory
+      b->memory.emplace(b->buffer.get(), kBatchBytes);
+      {
+        std::lock_guard lock(mutex_);
+        free_.push_back(b);
+      }
+      freed_.notify_one();
+    }
+  }
+
+  JsonMemberSink& sink_;
+  std::array<Batch, kBatches> batches_;
+  Batch* current_ = nullptr;  // the parser's
+  std::mutex mutex_;
+  std::condition_variable ready_;  // a batch is full, or no more will come
+  std::condition_variable freed_;  // a batch is free again
+  std::vector<Batch*> free_;
+  std::deque<Batch*> full_;
+  bool closed_ = false;
+  std::atomic<bool> failed_{false};
+  Status error_;  // the worker's, read once it has ended
+  std::thread worker_;
+};
+
 // basic_parser's event handler: builds each member (or streamed element) in a value_stack and
 // hands it over as soon as it is complete.
 class Handler {
@@ -66,8 +213,8 @@ class Handler {
   static constexpr std::size_t max_key_size = json::string::max_size();
   static constexpr std::size_t max_string_size = json::string::max_size();
 
-  Handler(const std::function<bool(std::string_view)>& streamed, JsonMemberSink& sink)
-      : streamed_(streamed), sink_(sink), buffer_(new unsigned char[kBufferBytes]) {}
+  Handler(const std::function<bool(std::string_view)>& streamed, Pipeline& sink)
+      : streamed_(streamed), sink_(sink) {}
 
   bool on_document_begin(json::error_code&) { return true; }
   bool on_document_end(json::error_code&) { return true; }
@@ -104,9 +251,9 @@ class Handler {
     --depth_;
     if (depth_ == 1 && streaming_) {
       streaming_ = false;
-      const bool ok = Check(sink_.ArrayEnd(top_key_), ec);
+      sink_.ArrayEnd(top_key_);
       top_key_.clear();
-      return ok;
+      return Check(ec);
     }
     st_.push_array(n);
     levels_.pop_back();
@@ -181,7 +328,6 @@ class Handler {
     return p;
   }
   bool top_level_is_object() const { return !not_object_; }
-  const Status& error() const { return error_; }
 
  private:
   // A value starts at the current depth.
@@ -192,20 +338,23 @@ class Handler {
       return false;
     }
     if (depth_ == 1 || (depth_ == 2 && streaming_)) {
-      // Each value handed over lives in a fresh arena: freed at once, not piece by piece.
-      memory_.emplace(buffer_.get(), kBufferBytes);
-      st_.reset(json::storage_ptr(&*memory_));
+      // Each value handed over lives in its batch's arena: freed at once, not piece by piece.
+      if (!Check(ec)) return false;
+      st_.reset(sink_.Storage());
     }
     return true;
   }
   // A value ended at the current depth.
   bool End(json::error_code& ec) {
     if (depth_ == 1) {
-      const bool ok = Check(sink_.Member(top_key_, st_.release()), ec);
+      sink_.Member(top_key_, st_.release());
       top_key_.clear();
-      return ok;
+      return Check(ec);
     }
-    if (depth_ == 2 && streaming_) return Check(sink_.Element(top_key_, index_++, st_.release()), ec);
+    if (depth_ == 2 && streaming_) {
+      sink_.Element(top_key_, index_++, st_.release());
+      return Check(ec);
+    }
     if (!levels_.empty() && levels_.back().array) ++levels_.back().index;
     return true;
   }
@@ -215,18 +364,15 @@ class Handler {
     key_open_ = true;
     target.append(s.data(), s.size());
   }
-  bool Check(Status s, json::error_code& ec) {
-    if (s.ok()) return true;
-    error_ = std::move(s);
+  // Stops the parser once the sink has refused something.
+  bool Check(json::error_code& ec) {
+    if (!sink_.failed()) return true;
     ec = json::error::exception;
     return false;
   }
 
-  static constexpr size_t kBufferBytes = 64 * 1024;
   const std::function<bool(std::string_view)>& streamed_;
-  JsonMemberSink& sink_;
-  std::unique_ptr<unsigned char[]> buffer_;
-  std::optional<json::monotonic_resource> memory_;
+  Pipeline& sink_;
   json::value_stack st_;
   int depth_ = 0;  // 1 inside the top-level object, 2 inside a member's value, ...
   std::string top_key_;
@@ -236,7 +382,6 @@ class Handler {
   bool key_open_ = false;
   bool string_open_ = false;
   bool not_object_ = false;
-  Status error_;
 };
 
 // Line and column of a byte, counted over the pieces already read.
@@ -293,12 +438,15 @@ bool OnlySpace(std::string_view s, size_t& at) {
 
 }  // namespace
 
-Status ReadJsonObjectStream(ByteSource& in, const std::string& source,
-                            const std::function<bool(std::string_view)>& streamed,
-                            JsonMemberSink& sink) {
+namespace {
+
+// ReadJsonObjectStream's parsing, handing values to `pipeline`.
+Status ParseJsonObjectStream(ByteSource& in, const std::string& source,
+                             const std::function<bool(std::string_view)>& streamed,
+                             Pipeline& pipeline) {
   json::parse_options options;
   options.max_depth = kMaxJsonDepth;
-  json::basic_parser<Handler> parser(options, streamed, sink);
+  json::basic_parser<Handler> parser(options, streamed, pipeline);
   Position position;
   bool first = true, done = false;
   for (;;) {
@@ -312,7 +460,7 @@ Status ReadJsonObjectStream(ByteSource& in, const std::string& source,
       used = parser.write_some(!last, piece.data(), piece.size(), ec);
       const Handler& h = parser.handler();
       if (ec) {
-        if (!h.error().ok()) return h.error();
+        if (pipeline.failed()) return Status::Ok();  // Finish says why
         if (!h.top_level_is_object()) return Status::Invalid(source + ": /: the document is not a JSON object");
         return Status::Invalid(source + ": " + h.Pointer() + ": " + position.At(piece, used) + ": " +
                                SyntaxProblem(ec, piece, used, first));
@@ -331,6 +479,19 @@ Status ReadJsonObjectStream(ByteSource& in, const std::string& source,
     first = false;
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status ReadJsonObjectStream(ByteSource& in, const std::string& source,
+                            const std::function<bool(std::string_view)>& streamed,
+                            JsonMemberSink& sink) {
+  Pipeline pipeline(sink);
+  Status read = ParseJsonObjectStream(in, source, streamed, pipeline);
+  // What the sink makes of the values completed before a failure comes first, as it comes
+  // earlier in the document.
+  if (Status handed = pipeline.Finish(); !handed.ok()) return handed;
+  return read;
 }
 
 }  // namespace opennos

@@ -79,6 +79,10 @@ std::string Statement::Text(int col) const {
 }
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool create) {
+  // SQLite's count of the memory it holds takes a global lock on every allocation; nothing
+  // here reads it. It can be switched off only before SQLite initialises, on the first open.
+  static const bool configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  (void)configured;
   sqlite3* raw = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
                     SQLITE_OPEN_NOMUTEX;
@@ -90,9 +94,10 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, bool c
   }
   std::unique_ptr<Database> db(new Database(raw));
   sqlite3_busy_timeout(raw, 10'000);
-  // A 64 MB page cache keeps a large import's B-tree pages in memory instead of spilling
-  // them to the WAL mid-transaction.
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
+  // 16 KiB pages (for a database created here; an existing one keeps its own): a large
+  // import writes a quarter as many pages, through shallower B-trees. A 64 MB page cache
+  // keeps its pages in memory instead of spilling them to the WAL mid-transaction.
+  for (const char* pragma : {"PRAGMA page_size=16384", "PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
                              "PRAGMA synchronous=NORMAL", "PRAGMA cache_size=-65536",
                              "PRAGMA temp_store=MEMORY"}) {
     if (Status s = db->Exec(pragma); !s.ok()) return s.WithContext(path);
