@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <mutex>
 
+#include "core/sha1.h"
+
 namespace opennos {
 namespace {
 
@@ -36,58 +38,6 @@ std::string UuidText(const boost::uuids::uuid& u) {
   return out;
 }
 
-// SHA-1 (FIPS 180-4) of a short message, for name-based UUIDs: a large import derives one per
-// item, and a straight block function costs a fraction of a byte-at-a-time one.
-std::array<std::uint8_t, 20> Sha1(std::string_view message) {
-  std::uint32_t h[5] = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
-  const auto rotl = [](std::uint32_t x, int n) { return (x << n) | (x >> (32 - n)); };
-  const auto block = [&](const std::uint8_t* p) {
-    std::uint32_t w[80];
-    for (int i = 0; i < 16; ++i) {
-      w[i] = std::uint32_t{p[4 * i]} << 24 | std::uint32_t{p[4 * i + 1]} << 16 |
-             std::uint32_t{p[4 * i + 2]} << 8 | std::uint32_t{p[4 * i + 3]};
-    }
-    for (int i = 16; i < 80; ++i) w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-    std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
-    // The four rounds of twenty, each with its own function and constant.
-    const auto step = [&](std::uint32_t f, std::uint32_t k, std::uint32_t word) {
-      const std::uint32_t t = rotl(a, 5) + f + e + k + word;
-      e = d;
-      d = c;
-      c = rotl(b, 30);
-      b = a;
-      a = t;
-    };
-    for (int i = 0; i < 20; ++i) step((b & c) | (~b & d), 0x5A827999, w[i]);
-    for (int i = 20; i < 40; ++i) step(b ^ c ^ d, 0x6ED9EBA1, w[i]);
-    for (int i = 40; i < 60; ++i) step((b & c) | (b & d) | (c & d), 0x8F1BBCDC, w[i]);
-    for (int i = 60; i < 80; ++i) step(b ^ c ^ d, 0xCA62C1D6, w[i]);
-    h[0] += a;
-    h[1] += b;
-    h[2] += c;
-    h[3] += d;
-    h[4] += e;
-  };
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(message.data());
-  size_t whole = message.size() / 64 * 64;
-  for (size_t at = 0; at < whole; at += 64) block(bytes + at);
-  // The rest, a 1 bit, zeros and the length in bits: one block or two.
-  std::uint8_t tail[128] = {};
-  const size_t rest = message.size() - whole;
-  std::copy(bytes + whole, bytes + message.size(), tail);
-  tail[rest] = 0x80;
-  const size_t tail_size = rest + 9 <= 64 ? 64 : 128;
-  const std::uint64_t bits = std::uint64_t{message.size()} * 8;
-  for (int i = 0; i < 8; ++i) tail[tail_size - 1 - i] = static_cast<std::uint8_t>(bits >> (8 * i));
-  block(tail);
-  if (tail_size == 128) block(tail + 64);
-  std::array<std::uint8_t, 20> out{};
-  for (int i = 0; i < 5; ++i) {
-    for (int j = 0; j < 4; ++j) out[4 * i + j] = static_cast<std::uint8_t>(h[i] >> (24 - 8 * j));
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string NewUuid() {
@@ -110,7 +60,7 @@ std::string NameUuid(std::string_view ns, std::string_view name) {
   }
   if (!plain) parsed = boost::uuids::string_generator()(std::string(ns));
   // RFC 4122 section 4.3: SHA-1 of the namespace's bytes and the name; version 5, variant 1.
-  std::array<std::uint8_t, 20> digest;
+  Sha1Digest digest;
   if (name.size() <= 240) {
     char message[256];
     std::copy(parsed.data, parsed.data + 16, message);
