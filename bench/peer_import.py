@@ -9,7 +9,7 @@ What it does, as `opennos import` does:
 - reads the whole file and parses it with `json.load`;
 - opens the database as opennos does (src/storage/sqlite/db.cc): WAL, synchronous=NORMAL,
   foreign_keys=ON (deferred in the import's transaction), a 64 MB page cache, temp_store=MEMORY;
-- uses the same schema as opennos (the tables and indexes of opennos's migrations 1 to 4, copied
+- uses the same schema as opennos (the tables and indexes of opennos's migrations 1 to 5, copied
   below, so every insert also maintains the same indexes and foreign-key checks);
 - derives the framework's and each item's UUID as opennos does (a name-based UUID v5 from
   the framework's code and edition, then from the framework's UUID and the item's code), unless
@@ -51,7 +51,7 @@ from datetime import datetime, timezone
 # opennos's namespace for name-based UUIDs (src/core/uuid.cc).
 OPENNOS_NAMESPACE = uuidlib.UUID("3f6c1a52-7d0e-5b8a-9c41-2e6f0d9b7a13")
 
-# The schema of opennos's migrations 1 to 4 (src/storage/sql/migrations.cc); the peer leaves
+# The schema of opennos's migrations 1 to 5 (src/storage/sql/migrations.cc); the peer leaves
 # the items' tree_link_uuid empty (it derives no identifiers).
 SCHEMA = """
 CREATE TABLE frameworks (
@@ -69,7 +69,7 @@ CREATE TABLE frameworks (
 CREATE TABLE items (
   uuid TEXT PRIMARY KEY,
   framework_uuid TEXT NOT NULL REFERENCES frameworks(uuid),
-  parent_uuid TEXT REFERENCES items(uuid),
+  parent_uuid TEXT,
   position INTEGER NOT NULL,
   type TEXT NOT NULL,
   type_name TEXT, code TEXT, title TEXT, text TEXT,
@@ -84,7 +84,6 @@ CREATE TABLE items (
 );
 CREATE INDEX items_by_framework ON items (framework_uuid, type);
 CREATE INDEX items_by_tree_link ON items (tree_link_uuid);
-CREATE INDEX items_by_parent ON items (parent_uuid);
 CREATE INDEX items_by_urn ON items (urn COLLATE NOCASE) WHERE urn IS NOT NULL;
 CREATE TABLE associations (
   uuid TEXT PRIMARY KEY,

@@ -66,6 +66,16 @@ TEST_F(PostgresStoreTest, MigratesOnceAndThenOpens) {
             0);
 }
 
+TEST_F(PostgresStoreTest, KeepsNoReferenceFromAnItemToItsParent) {
+  Migrated();
+  EXPECT_EQ(test::QueryInt(url(), "SELECT count(*) FROM pg_constraint"
+                                  " WHERE conrelid = 'items'::regclass AND contype = 'f'"),
+            1)
+      << "only the framework: a parent is checked with the whole framework (migration 5)";
+  EXPECT_EQ(test::QueryInt(url(), "SELECT count(*) FROM pg_indexes WHERE indexname = 'items_by_parent'"),
+            0);
+}
+
 TEST_F(PostgresStoreTest, AppliesEachMigrationOnceWhenManyProcessesMigrateAtOnce) {
   std::vector<std::thread> threads;
   std::atomic<int> applied{0}, failed{0};

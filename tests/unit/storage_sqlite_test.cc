@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "formats/native.h"
 #include "storage/sql/migrations.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "unit/doc_builder.h"
@@ -102,9 +103,10 @@ TEST(SqliteStoreOpen, MigrationFourGivesEveryStoredItemItsTreeAssociationIdentif
   test::ExecSql(db,
                 "DROP INDEX items_by_tree_link; ALTER TABLE items DROP COLUMN tree_link_uuid;"
                 " CREATE INDEX revisions_by_framework ON revisions (framework_uuid, id);"
-                " DELETE FROM schema_migrations WHERE version = 4");
+                " DELETE FROM schema_migrations WHERE version >= 4");
   auto store = test::OpenStoreIn(dir.path());
-  EXPECT_EQ(test::QueryInt(db, "SELECT max(version) FROM schema_migrations"), 4);
+  EXPECT_EQ(test::QueryInt(db, "SELECT max(version) FROM schema_migrations"),
+            sql::LatestSchemaVersion());
   EXPECT_EQ(test::QueryInt(db, "SELECT count(*) FROM items WHERE tree_link_uuid IS NULL"), 0);
   EXPECT_EQ(test::QueryInt(db, "SELECT count(*) FROM sqlite_master WHERE name = 'revisions_by_framework'"), 0);
   for (const Item& item : doc.items) {
@@ -112,6 +114,52 @@ TEST(SqliteStoreOpen, MigrationFourGivesEveryStoredItemItsTreeAssociationIdentif
     ASSERT_TRUE(found.ok()) << item.code << ": " << found.status().message();
     EXPECT_EQ(found->uuid, item.uuid);
   }
+}
+
+TEST(SqliteStoreOpen, MigrationFiveDropsTheParentReferenceAndKeepsEveryItem) {
+  test::ScratchDir dir;
+  const FrameworkDoc doc = SampleFramework("ML", "2024", "ODSML01");
+  ASSERT_TRUE(test::OpenStoreIn(dir.path())->SaveFrameworks({doc}, kAlice).ok());
+  const std::string db = test::DatabaseIn(dir.path());
+  const auto parent_references = [&] {
+    return test::QueryInt(db, "SELECT count(*) FROM pragma_foreign_key_list('items')"
+                              " WHERE \"from\" = 'parent_uuid'");
+  };
+  EXPECT_EQ(parent_references(), 0);
+  EXPECT_EQ(test::QueryInt(db, "SELECT count(*) FROM sqlite_master WHERE name = 'items_by_parent'"), 0);
+  // Back to schema 4: the items table as it was, with the reference and its index.
+  test::ExecSql(db, R"sql(
+CREATE TABLE items_old (
+  uuid TEXT PRIMARY KEY, framework_uuid TEXT NOT NULL REFERENCES frameworks(uuid),
+  parent_uuid TEXT REFERENCES items(uuid), position INTEGER NOT NULL, type TEXT NOT NULL,
+  type_name TEXT, code TEXT, title TEXT, text TEXT, urn TEXT, overview TEXT, version INTEGER,
+  unit_status TEXT, developed_by TEXT, originating_organisation TEXT, approved TEXT, review TEXT,
+  validity TEXT, category TEXT, original_urn TEXT, keywords TEXT, occupations TEXT,
+  cy_title TEXT, cy_text TEXT, cy_overview TEXT, extra TEXT, revision INTEGER NOT NULL,
+  child_of_uuid TEXT, tree_link_uuid TEXT);
+INSERT INTO items_old SELECT * FROM items;
+DROP TABLE items;
+ALTER TABLE items_old RENAME TO items;
+CREATE INDEX items_by_framework ON items (framework_uuid, type);
+CREATE INDEX items_by_parent ON items (parent_uuid);
+CREATE INDEX items_by_urn ON items (urn COLLATE NOCASE) WHERE urn IS NOT NULL;
+CREATE INDEX items_by_tree_link ON items (tree_link_uuid);
+DELETE FROM schema_migrations WHERE version = 5;
+)sql");
+  ASSERT_EQ(parent_references(), 1);
+  auto store = test::OpenStoreIn(dir.path());
+  EXPECT_EQ(test::QueryInt(db, "SELECT max(version) FROM schema_migrations"), 5);
+  EXPECT_EQ(parent_references(), 0);
+  EXPECT_EQ(test::QueryInt(db, "SELECT count(*) FROM sqlite_master WHERE name = 'items_by_parent'"), 0);
+  for (const char* index : {"items_by_framework", "items_by_urn", "items_by_tree_link"}) {
+    EXPECT_EQ(test::QueryInt(db, std::string("SELECT count(*) FROM sqlite_master WHERE name = '") +
+                                     index + "'"),
+              1)
+        << index;
+  }
+  auto loaded = store->LoadFramework(doc.framework.uuid);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(WriteNative(*loaded), WriteNative(doc));
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ namespace {
 struct Migration {
   int version;
   const char* description;
-  const char* sql;
+  const char* sql;  // nullptr: `then` does it all
   // What SQL cannot do, run after `sql` in the same transaction (nullptr: nothing).
   Status (*then)(Database& db) = nullptr;
 };
@@ -40,6 +40,47 @@ Status FillChildOfUuids(Database& db) {
     if (Status s = (*update)->Reset().Bind(1, link).Bind(2, uuid).Run(); !s.ok()) return s;
   }
   return Status::Ok();
+}
+
+// Migration 5: items.parent_uuid no longer references items(uuid). Every write of items is a
+// whole framework checked first (core/validate.h: each parent is an item of the same
+// framework), so the constraint only cost every insert a look-up and an index, items_by_parent,
+// that nothing else reads. SQLite cannot drop a constraint: the table is made again.
+Status DropParentReference(Database& db) {
+  if (db.dialect() == Dialect::kPostgres) {
+    return db.Exec(
+        "ALTER TABLE items DROP CONSTRAINT IF EXISTS items_parent_uuid_fkey;"
+        "DROP INDEX IF EXISTS items_by_parent;");
+  }
+  constexpr const char* kColumns =
+      "uuid, framework_uuid, parent_uuid, position, type, type_name, code, title, text, urn, "
+      "overview, version, unit_status, developed_by, originating_organisation, approved, "
+      "review, validity, category, original_urn, keywords, occupations, cy_title, cy_text, "
+      "cy_overview, extra, revision, child_of_uuid, tree_link_uuid";
+  return db.Exec(std::string(R"sql(
+CREATE TABLE items_remade (
+  uuid TEXT PRIMARY KEY,
+  framework_uuid TEXT NOT NULL REFERENCES frameworks(uuid),
+  parent_uuid TEXT,
+  position INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  type_name TEXT, code TEXT, title TEXT, text TEXT,
+  urn TEXT, overview TEXT, version INTEGER, unit_status TEXT, developed_by TEXT,
+  originating_organisation TEXT, approved TEXT, review TEXT, validity TEXT, category TEXT,
+  original_urn TEXT, keywords TEXT, occupations TEXT,
+  cy_title TEXT, cy_text TEXT, cy_overview TEXT,
+  extra TEXT,
+  revision INTEGER NOT NULL,
+  child_of_uuid TEXT,
+  tree_link_uuid TEXT
+);
+INSERT INTO items_remade ()sql") + kColumns + ") SELECT " + kColumns + R"sql( FROM items;
+DROP TABLE items;
+ALTER TABLE items_remade RENAME TO items;
+CREATE INDEX items_by_framework ON items (framework_uuid, type);
+CREATE INDEX items_by_urn ON items (urn COLLATE NOCASE) WHERE urn IS NOT NULL;
+CREATE INDEX items_by_tree_link ON items (tree_link_uuid);
+)sql");
 }
 
 // Append only: a migration, once released, is never edited.
@@ -191,6 +232,8 @@ CREATE INDEX items_by_tree_link ON items (tree_link_uuid);
 DROP INDEX revisions_by_framework;
 )sql",
        FillChildOfUuids},
+      {5, "items: a parent is no longer a foreign key (a framework is checked whole before a write)",
+       nullptr, DropParentReference},
   };
   return kMigrations;
 }
@@ -235,7 +278,7 @@ Result<int> ApplyPending(Database& db) {
     auto again = ReadVersion(db);
     if (!again.ok()) return again.status();
     if (*again >= m.version) continue;
-    if (Status s = db.Exec(m.sql); !s.ok()) {
+    if (Status s = m.sql != nullptr ? db.Exec(m.sql) : Status::Ok(); !s.ok()) {
       return s.WithContext("migration " + std::to_string(m.version));
     }
     if (m.then != nullptr) {
