@@ -311,6 +311,43 @@ TEST_P(StoreTest, RecordsAnUpdateOfOneItemAsItsSecondRevision) {
   EXPECT_EQ(*store_->LastChange(), 2);
 }
 
+// What a framework is created with is recorded once, by the framework's own first revision:
+// each item's and association's history still starts with its creation, by the framework's
+// author, for the framework's reason; what is added to it later has a revision of its own.
+TEST_P(StoreTest, GivesWhatAFrameworkWasCreatedWithTheFrameworksCreationAsItsFirstRevision) {
+  FrameworkDoc doc = SampleFramework("ML", "2024");
+  Save(doc);
+  const std::string kept = ItemCoded(doc, "A1.P1").uuid;
+  const Item removed = ItemCoded(doc, "A1.P2");
+  std::erase_if(doc.items, [&](const Item& i) { return i.uuid == removed.uuid; });
+  Item& added = AddItem(doc, ItemType::kPerformanceCriterion, "A1.P9", "A1");
+  Save(doc, kBob);
+
+  const auto first = HistoryOf(kept);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].author, "alice");
+  EXPECT_EQ(first[0].reason, "first draft");
+  EXPECT_EQ(first[0].at, HistoryOf(doc.framework.uuid)[0].at);
+  EXPECT_EQ(first[0].framework_uuid, doc.framework.uuid);
+
+  const auto gone = HistoryOf(removed.uuid);
+  ASSERT_EQ(gone.size(), 2u);
+  EXPECT_EQ(gone[0].number, 1);
+  EXPECT_EQ(gone[0].author, "alice");
+  EXPECT_EQ(gone[0].entity, "item");
+  EXPECT_EQ(gone[0].after, ItemSnapshot(removed)) << "what was created is what was removed";
+  EXPECT_EQ(gone[1].number, 2);
+  EXPECT_EQ(gone[1].author, "bob");
+  EXPECT_EQ(gone[1].after, "");
+
+  const auto later = HistoryOf(added.uuid);
+  ASSERT_EQ(later.size(), 1u);
+  EXPECT_EQ(later[0].author, "bob");
+  EXPECT_EQ(later[0].reason, "fix a typo");
+  EXPECT_EQ(later[0].after, ItemSnapshot(added));
+  EXPECT_NE(later[0].id, first[0].id);
+}
+
 TEST_P(StoreTest, WritesOnlyWhenEveryPreconditionHolds) {
   FrameworkDoc doc = SampleFramework("ML", "2024", "ODSML01");
   Save(doc);

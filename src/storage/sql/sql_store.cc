@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -230,8 +231,15 @@ class SqlStore final : public Store {
   Result<std::vector<Revision>> HistoryIn(std::string_view entity_uuid);
   // The snapshot of an entity ("framework", "item", "association") as the store holds it now.
   Result<std::string> CurrentSnapshot(const std::string& entity, std::string_view uuid);
-  Status SaveItems(const FrameworkDoc& doc, Write& w);
-  Status SaveAssociations(const FrameworkDoc& doc, Write& w);
+  // `with_framework`: the framework is created by this write, and what it holds with it. Their
+  // creations are then recorded once, by the framework's own first revision (HistoryIn gives
+  // each of them back): a 100,000-item import writes no 100,000 rows that say nothing more.
+  Status SaveItems(const FrameworkDoc& doc, bool with_framework, Write& w);
+  Status SaveAssociations(const FrameworkDoc& doc, bool with_framework, Write& w);
+  // The creation of an item or association made with its framework (`rows`: its own
+  // revisions, in order), or nothing if it was not.
+  Result<std::optional<Revision>> CreationWithFramework(std::string_view entity_uuid,
+                                                        const std::vector<Revision>& rows);
   Status PutFramework(const Framework& f, std::int64_t revision, bool insert, const Write& w);
   Status PutItem(const Item& item, std::int64_t revision, bool insert);
   Status PutAssociation(const Association& a, int position, std::int64_t revision, bool insert);
@@ -477,6 +485,11 @@ Result<std::vector<Revision>> SqlStore::HistoryIn(std::string_view entity_uuid) 
     out.push_back({r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4), r.Text(5), r.Text(6),
                    r.Text(7), r.Text(8), r.Text(9)});
   }
+  if (out.empty() || out.front().number > 1) {
+    auto created = CreationWithFramework(entity_uuid, out);
+    if (!created.ok()) return created.status();
+    if (*created) out.insert(out.begin(), std::move(**created));
+  }
   // A creation is written with neither snapshot (AddRevision): what it created is the next
   // revision's `before`, or, if none followed, the entity as it is now.
   for (size_t i = 0; i < out.size(); ++i) {
@@ -491,6 +504,41 @@ Result<std::vector<Revision>> SqlStore::HistoryIn(std::string_view entity_uuid) 
     r.after = std::move(*now);
   }
   return out;
+}
+
+Result<std::optional<Revision>> SqlStore::CreationWithFramework(
+    std::string_view entity_uuid, const std::vector<Revision>& rows) {
+  std::string entity, framework;
+  if (!rows.empty()) {
+    entity = rows.front().entity;
+    framework = rows.front().framework_uuid;
+  } else {
+    for (const char* table : {"items", "associations"}) {
+      auto s = db_->Prepare(std::string("SELECT framework_uuid FROM ") + table + " WHERE uuid = ?");
+      if (!s.ok()) return s.status();
+      (*s)->Bind(1, entity_uuid);
+      auto row = (*s)->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) continue;
+      entity = table == std::string_view("items") ? "item" : "association";
+      framework = (*s)->Text(0);
+      (*s)->Reset();
+      break;
+    }
+  }
+  if (entity != "item" && entity != "association") return std::optional<Revision>();
+  auto s = db_->Prepare(
+      "SELECT id, author, at, reason FROM revisions"
+      " WHERE entity_uuid = ? AND entity = 'framework' AND number = 1");
+  if (!s.ok()) return s.status();
+  (*s)->Bind(1, framework);
+  auto row = (*s)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<Revision>();
+  Revision r{(*s)->Int(0), entity, std::string(entity_uuid), framework, 1,
+             (*s)->Text(1), (*s)->Text(2), (*s)->Text(3), "", ""};
+  (*s)->Reset();
+  return std::optional<Revision>(std::move(r));
 }
 
 Result<std::int64_t> SqlStore::LastChange() {
@@ -592,8 +640,8 @@ Status SqlStore::SaveOne(const FrameworkDoc& doc, Write& w) {
       RETURN_IF_ERROR(AddRevision("framework", f.uuid, f.uuid, number, before, after, w));
     }
   }
-  RETURN_IF_ERROR(SaveItems(doc, w));
-  RETURN_IF_ERROR(SaveAssociations(doc, w));
+  RETURN_IF_ERROR(SaveItems(doc, !exists, w));
+  RETURN_IF_ERROR(SaveAssociations(doc, !exists, w));
   const bool changed = w.report.revisions != before_items;
   if (!exists) {
     ++w.report.frameworks_created;
@@ -620,7 +668,7 @@ Status SqlStore::CheckOwner(const Framework& f, Write& w) {
                                            : " belongs to another organisation"));
 }
 
-Status SqlStore::SaveItems(const FrameworkDoc& doc, Write& w) {
+Status SqlStore::SaveItems(const FrameworkDoc& doc, bool with_framework, Write& w) {
   const std::string& fw = doc.framework.uuid;
   // The stored version of each item, as a snapshot, with its revision number.
   std::unordered_map<std::string, std::pair<std::string, std::int64_t>> stored;
@@ -662,7 +710,11 @@ Status SqlStore::SaveItems(const FrameworkDoc& doc, Write& w) {
                    ? Status::Conflict("item " + item.uuid + " belongs to another framework")
                    : s;
       }
-      RETURN_IF_ERROR(AddRevision("item", item.uuid, fw, number, "", "", w));
+      if (with_framework) {
+        ++w.report.revisions;
+      } else {
+        RETURN_IF_ERROR(AddRevision("item", item.uuid, fw, number, "", "", w));
+      }
       ++w.report.items_added;
     } else {
       const std::string after = ItemSnapshot(item);
@@ -687,7 +739,7 @@ Status SqlStore::SaveItems(const FrameworkDoc& doc, Write& w) {
   return Status::Ok();
 }
 
-Status SqlStore::SaveAssociations(const FrameworkDoc& doc, Write& w) {
+Status SqlStore::SaveAssociations(const FrameworkDoc& doc, bool with_framework, Write& w) {
   const std::string& fw = doc.framework.uuid;
   std::unordered_map<std::string, std::pair<std::string, std::int64_t>> stored;
   std::unordered_map<std::string, int> stored_position;
@@ -716,7 +768,11 @@ Status SqlStore::SaveAssociations(const FrameworkDoc& doc, Write& w) {
                    ? Status::Conflict("association " + a.uuid + " belongs to another framework")
                    : s;
       }
-      RETURN_IF_ERROR(AddRevision("association", a.uuid, fw, *last + 1, "", "", w));
+      if (with_framework && *last == 0) {
+        ++w.report.revisions;
+      } else {
+        RETURN_IF_ERROR(AddRevision("association", a.uuid, fw, *last + 1, "", "", w));
+      }
       ++w.report.associations_added;
       continue;
     }
