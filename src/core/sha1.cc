@@ -4,6 +4,7 @@
 #include <cstddef>
 
 #if defined(__x86_64__)
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -90,10 +91,10 @@ __attribute__((target("sha,sse4.1,ssse3"))) void ShaNiBlocks(std::uint32_t h[5],
 
 BlockFn ChosenBlocks() {
 #if defined(__x86_64__)
-  if (__builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1") &&
-      __builtin_cpu_supports("ssse3")) {
-    return ShaNiBlocks;
-  }
+  // CPUID leaf 1: SSSE3 (ECX bit 9), SSE4.1 (ECX bit 19); leaf 7: SHA (EBX bit 29).
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  const bool sse = __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 9)) && (c & (1u << 19));
+  if (sse && __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29))) return ShaNiBlocks;
 #endif
   return PortableBlocks;
 }
