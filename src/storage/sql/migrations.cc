@@ -52,29 +52,24 @@ Status DropParentReference(Database& db) {
         "ALTER TABLE items DROP CONSTRAINT IF EXISTS items_parent_uuid_fkey;"
         "DROP INDEX IF EXISTS items_by_parent;");
   }
-  constexpr const char* kColumns =
-      "uuid, framework_uuid, parent_uuid, position, type, type_name, code, title, text, urn, "
-      "overview, version, unit_status, developed_by, originating_organisation, approved, "
-      "review, validity, category, original_urn, keywords, occupations, cy_title, cy_text, "
-      "cy_overview, extra, revision, child_of_uuid, tree_link_uuid";
-  return db.Exec(std::string(R"sql(
-CREATE TABLE items_remade (
-  uuid TEXT PRIMARY KEY,
-  framework_uuid TEXT NOT NULL REFERENCES frameworks(uuid),
-  parent_uuid TEXT,
-  position INTEGER NOT NULL,
-  type TEXT NOT NULL,
-  type_name TEXT, code TEXT, title TEXT, text TEXT,
-  urn TEXT, overview TEXT, version INTEGER, unit_status TEXT, developed_by TEXT,
-  originating_organisation TEXT, approved TEXT, review TEXT, validity TEXT, category TEXT,
-  original_urn TEXT, keywords TEXT, occupations TEXT,
-  cy_title TEXT, cy_text TEXT, cy_overview TEXT,
-  extra TEXT,
-  revision INTEGER NOT NULL,
-  child_of_uuid TEXT,
-  tree_link_uuid TEXT
-);
-INSERT INTO items_remade ()sql") + kColumns + ") SELECT " + kColumns + R"sql( FROM items;
+  // The table as it stands (migrations 1, 3 and 4 made it), without the reference.
+  auto schema = db.Prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'items'");
+  if (!schema.ok()) return schema.status();
+  auto row = (*schema)->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::Internal("no items table to remake");
+  std::string sql = (*schema)->Text(0);
+  (*schema)->Reset();
+  const std::string reference = "parent_uuid TEXT REFERENCES items(uuid)";
+  const size_t at = sql.find(reference);
+  const size_t columns = sql.find('(');
+  if (at == std::string::npos || columns == std::string::npos || columns > at) {
+    return db.Exec("DROP INDEX IF EXISTS items_by_parent");  // made without it already
+  }
+  sql.replace(at, reference.size(), "parent_uuid TEXT");
+  sql.replace(0, columns, "CREATE TABLE items_remade ");
+  return db.Exec(sql + R"sql(;
+INSERT INTO items_remade SELECT * FROM items;
 DROP TABLE items;
 ALTER TABLE items_remade RENAME TO items;
 CREATE INDEX items_by_framework ON items (framework_uuid, type);
