@@ -1800,11 +1800,36 @@ Result<Results> RunSearch(const View& view, const Query& q) {
     Xapian::Enquire enquire(db);
     enquire.set_query(final_query);
     enquire.set_weighting_scheme(LiveBm25(stats.AverageLength()));
-    UnitOrder order(view);
-    enquire.set_sort_by_relevance_then_key(&order, false);
     const auto first = static_cast<Xapian::doccount>((r.page - 1) * r.size);
-    Xapian::MSet mset =
-        enquire.get_mset(first, static_cast<Xapian::doccount>(r.size), 0, nullptr, decider);
+    const auto want = first + static_cast<Xapian::doccount>(r.size);
+    // Equal scores in the order every index agrees on (UnitOrder; document ids depend on the
+    // shards). Xapian's relevance-then-key sort would make that key for every candidate it
+    // weighs; instead the ranking runs by relevance alone, up to the page's end and on while
+    // the weight stays that of the page's last place, and only those are ordered.
+    Xapian::MSet mset;
+    for (Xapian::doccount fetch = want == 0 ? 0 : want + 1;; fetch *= 2) {
+      mset = enquire.get_mset(0, fetch, 0, nullptr, decider);
+      if (want == 0 || mset.size() < fetch ||
+          mset[want - 1].get_weight() != mset[fetch - 1].get_weight()) {
+        break;
+      }
+    }
+    std::vector<std::pair<double, std::string>> keys(mset.size());
+    const UnitOrder order(view);
+    std::vector<Xapian::doccount> shown(mset.size());
+    for (Xapian::doccount i = 0; i < mset.size(); ++i) {
+      shown[i] = i;
+      const double w = mset[i].get_weight();
+      const bool tied = (i > 0 && mset[i - 1].get_weight() == w) ||
+                        (i + 1 < mset.size() && mset[i + 1].get_weight() == w);
+      keys[i] = {w, tied ? order(mset[i].get_document()) : std::string()};
+    }
+    std::stable_sort(shown.begin(), shown.end(), [&](Xapian::doccount a, Xapian::doccount b) {
+      if (keys[a].first != keys[b].first) return keys[a].first > keys[b].first;
+      return keys[a].second < keys[b].second;
+    });
+    if (shown.size() > want) shown.resize(want);
+    shown.erase(shown.begin(), shown.begin() + std::min<std::size_t>(first, shown.size()));
     // The total and the facets: every match, counted by unit, without ranking; then, for a
     // search with words, the units where an item of each type holds one. A plain top-N query
     // takes Xapian's estimate of the total instead.
@@ -1828,7 +1853,7 @@ Result<Results> RunSearch(const View& view, const Query& q) {
     // Each shown unit is represented by its item that holds the most of the words.
     // Stop words (in a phrase) count only when there is nothing else.
     std::vector<std::pair<std::string, double>> weighted;
-    if (!mset.empty()) {
+    if (!shown.empty()) {
       const double n = std::max<double>(1, stats.Documents());
       const bool all_stop = std::all_of(words.begin(), words.end(), IsStemmedStopWord);
       for (const std::string& w : words) {
@@ -1840,7 +1865,8 @@ Result<Results> RunSearch(const View& view, const Query& q) {
     }
     Xapian::Stem stemmer("english");
     std::vector<StoredItem> items;
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
+    for (const Xapian::doccount place : shown) {
+      const Xapian::MSetIterator it = mset[place];
       const View::Place p = view.Locate(*it);
       const ShardTable& t = *p.shard->table;
       if (p.group >= t.groups.size()) return Status::Invalid("the search index is damaged");
